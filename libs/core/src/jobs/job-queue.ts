@@ -1,0 +1,67 @@
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { PgBoss, type Job, type SendOptions, type WorkOptions, type QueueOptions } from 'pg-boss';
+import { AppConfig } from '../config/app-config.type';
+
+/**
+ * Durable jobs on PostgreSQL (pg-boss). A job sent with a transaction's EntityManager commits or rolls
+ * back with that transaction. Payloads carry ids only, never secrets.
+ */
+@Injectable()
+export class JobQueue implements OnApplicationShutdown {
+  private readonly logger = new Logger(JobQueue.name);
+  readonly boss: PgBoss;
+  private started?: Promise<void>;
+
+  constructor(config: ConfigService<AppConfig, true>) {
+    this.boss = new PgBoss({
+      connectionString: config.get('databaseUrl', { infer: true }),
+      application_name: 'custodian-jobs',
+      max: 4,
+      // A dead instance's active jobs are expired and retried by the supervisor of a live one.
+      superviseIntervalSeconds: 15,
+    });
+    this.boss.on('error', (error: Error) => this.logger.error(`Job queue: ${error.message}`));
+  }
+
+  start(): Promise<void> {
+    this.started ??= this.boss.start().then(() => undefined);
+    return this.started;
+  }
+
+  async createQueue(name: string, options: QueueOptions & { policy?: 'standard' | 'short' | 'singleton' | 'stately' }): Promise<void> {
+    await this.start();
+    const existing = await this.boss.getQueue(name);
+    if (existing) await this.boss.updateQueue(name, options);
+    else await this.boss.createQueue(name, options).catch(async (error: Error) => {
+      // Another instance created it between our check and our create.
+      if (!(await this.boss.getQueue(name))) throw error;
+    });
+  }
+
+  async send(name: string, data: object, options: SendOptions = {}, em?: EntityManager): Promise<string | null> {
+    await this.start();
+    const db = em ? { executeSql: async (text: string, values?: unknown[]) => ({ rows: await em.execute(text, (values ?? []) as unknown[]) }) } : undefined;
+    return this.boss.send(name, data, { ...options, ...(db ? { db } : {}) });
+  }
+
+  async work<T extends object>(name: string, options: WorkOptions, handler: (job: Job<T>) => Promise<void>): Promise<void> {
+    await this.start();
+    await this.boss.work<T>(name, { ...options, batchSize: 1 }, async ([job]) => handler(job));
+  }
+
+  async schedule(name: string, cron: string): Promise<void> {
+    await this.start();
+    await this.boss.schedule(name, cron, {}, { singletonKey: name });
+  }
+
+  async ping(): Promise<void> {
+    await this.start();
+    await this.boss.getQueue('__ping__');
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.started) await this.boss.stop({ graceful: true, timeout: 5000 }).catch(() => undefined);
+  }
+}

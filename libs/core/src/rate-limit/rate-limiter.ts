@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { Clock } from '../clock/clock';
+
+export interface RateLimit {
+  key: string;
+  limit: number;
+  windowSeconds: number;
+}
+
+export interface RateLimitState {
+  limited: boolean;
+  retryAfterSeconds: number;
+}
+
+/**
+ * Sliding-window counters kept in PostgreSQL, so that every instance sees the same counts. Each hit is a
+ * row; a window's count is the rows younger than the window.
+ */
+@Injectable()
+export class RateLimiter {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly clock: Clock,
+  ) {}
+
+  async state(limit: RateLimit, em: EntityManager = this.orm.em.fork()): Promise<RateLimitState> {
+    const now = this.clock.now();
+    const since = new Date(now.getTime() - limit.windowSeconds * 1000);
+    const [row] = await em.execute<{ hits: number; oldest: Date | null }[]>(
+      `select count(*)::int as hits, min(at) as oldest
+         from (select at from rate_limit_hit where key = ? and at > ? order by at desc limit ?) recent`,
+      [limit.key, since, limit.limit],
+    );
+    if (row.hits < limit.limit || !row.oldest) return { limited: false, retryAfterSeconds: 0 };
+    const reopensAt = new Date(row.oldest).getTime() + limit.windowSeconds * 1000;
+    return { limited: true, retryAfterSeconds: Math.max(1, Math.ceil((reopensAt - now.getTime()) / 1000)) };
+  }
+
+  async hit(key: string, em: EntityManager = this.orm.em.fork()): Promise<void> {
+    await em.execute('insert into rate_limit_hit (key, at) values (?, ?)', [key, this.clock.now()]);
+  }
+
+  /**
+   * Counts one hit unless the limit is reached, atomically across instances (the key is locked for the
+   * rest of the transaction). Use inside the transaction of the work being limited.
+   */
+  async consume(limit: RateLimit, em: EntityManager): Promise<RateLimitState> {
+    await em.execute('select pg_advisory_xact_lock(hashtextextended(?, 7))', [limit.key]);
+    const state = await this.state(limit, em);
+    if (!state.limited) await this.hit(limit.key, em);
+    return state;
+  }
+
+  async clear(key: string, em: EntityManager = this.orm.em.fork()): Promise<void> {
+    await em.execute('delete from rate_limit_hit where key = ?', [key]);
+  }
+
+  /** Forgets hits older than any window in use (a day), called by a scheduled job. */
+  async prune(em: EntityManager = this.orm.em.fork()): Promise<void> {
+    await em.execute(`delete from rate_limit_hit where at < ?`, [new Date(this.clock.now().getTime() - 86400_000)]);
+  }
+}
