@@ -27,9 +27,9 @@ function content(overrides: Partial<PasswordResetEmailContent> = {}): PasswordRe
 
 /** Renders through the real mailer (Handlebars adapter, CSS inlining) into a buffer, then parses it back. */
 async function send(c: PasswordResetEmailContent): Promise<ParsedMail> {
-  const mailer = new MailerService(
-    mailerOptions({ smtpUrl: 'smtp://unused', mailFrom: 'Custodian <no-reply@custodian.example.org>' }, { streamTransport: true, buffer: true }),
-  );
+  const options = mailerOptions({ smtpUrl: 'smtp://unused', mailFrom: 'Custodian <no-reply@custodian.example.org>' }, { streamTransport: true, buffer: true });
+  // Without a transport factory the service builds its own from the options, as in the app.
+  const mailer = new MailerService(options, undefined as never);
   const email = composePasswordResetEmail(c, c.to!, PUBLIC_URL);
   const info = (await mailer.sendMail({
     to: email.to,
