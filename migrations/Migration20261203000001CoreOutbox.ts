@@ -23,7 +23,7 @@ export class Migration20261203000001CoreOutbox extends Migration {
         processed_at timestamptz not null default now(),
         primary key (consumer, event_id)
       )`);
-    this.addSql(`create table rate_limit_hit (key text not null, at timestamptz not null)`);
+    this.addSql(`create table rate_limit_hit (id bigint generated always as identity primary key, key text not null, at timestamptz not null)`);
     this.addSql(`create index rate_limit_hit_key_at_idx on rate_limit_hit (key, at desc)`);
   }
 

@@ -26,7 +26,7 @@ export function projectRoot(from = __dirname): string {
 
 /** Builds the application without listening; tests call this, `bootstrap()` adds the embedded defaults and the port. */
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, maxParamLength: 200 });
+  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, routerOptions: { maxParamLength: 200 } });
   registerRequestContext(adapter.getInstance(), config.trustProxy);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options.logLevel, options.clock), adapter, {
     bufferLogs: true,

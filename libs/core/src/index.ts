@@ -17,3 +17,4 @@ export * from './outbox/processed-messages';
 export * from './rate-limit/rate-limiter';
 export * from './logging/logging.module';
 export * from './http/auth.decorators';
+export * from './http/uuid-param.pipe';

@@ -5,6 +5,7 @@ export interface Actor {
   username: string;
   roles: string[];
   sessionId: string;
+  mustChangePassword: boolean;
 }
 
 /** Who asked and from where: set per HTTP request, and re-entered when an event is delivered later. */

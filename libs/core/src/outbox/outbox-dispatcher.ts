@@ -76,7 +76,7 @@ export class OutboxDispatcher implements OnModuleInit, OnApplicationBootstrap, O
 
   /** Delivers the given events now; resolves when they are delivered (here or by another instance). */
   async deliverNow(ids: string[]): Promise<void> {
-    const claimed = await this.claim('id = any(?)', [ids]);
+    const claimed = await this.claim('id in (?)', [ids]);
     const results = await Promise.allSettled(claimed.map((row) => this.deliver(row)));
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failure) throw failure.reason;
@@ -144,7 +144,7 @@ export class OutboxDispatcher implements OnModuleInit, OnApplicationBootstrap, O
     for (let delay = 20; ; delay = Math.min(delay * 2, 250)) {
       const [{ pending }] = await this.orm.em
         .fork()
-        .execute<{ pending: number }[]>('select count(*)::int as pending from outbox_event where id = any(?) and dispatched_at is null', [ids]);
+        .execute<{ pending: number }[]>('select count(*)::int as pending from outbox_event where id in (?) and dispatched_at is null', [ids]);
       if (pending === 0) return;
       if (Date.now() > deadline) {
         throw new DomainError('unavailable', 'DELIVERY_PENDING', 'The change is saved; its follow-up work has not finished yet. Try again shortly.');

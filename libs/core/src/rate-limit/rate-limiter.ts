@@ -52,6 +52,32 @@ export class RateLimiter {
     return state;
   }
 
+  /**
+   * Takes one place in each limit before an attempt whose outcome is not known yet (a sign-in), so that
+   * parallel attempts cannot all slip under the limit; `release` gives the places back if it succeeds.
+   */
+  async reserve(limits: RateLimit[]): Promise<{ state: RateLimitState; hitIds: string[] }> {
+    return this.orm.em.fork().transactional(async (em) => {
+      const hitIds: string[] = [];
+      let worst: RateLimitState = { limited: false, retryAfterSeconds: 0 };
+      for (const limit of [...limits].sort((a, b) => a.key.localeCompare(b.key))) {
+        await em.execute('select pg_advisory_xact_lock(hashtextextended(?, 7))', [limit.key]);
+        const state = await this.state(limit, em);
+        if (state.limited && state.retryAfterSeconds > worst.retryAfterSeconds) worst = state;
+      }
+      if (worst.limited) return { state: worst, hitIds };
+      for (const limit of limits) {
+        const [row] = await em.execute<{ id: string }[]>('insert into rate_limit_hit (key, at) values (?, ?) returning id', [limit.key, this.clock.now()]);
+        hitIds.push(row.id);
+      }
+      return { state: worst, hitIds };
+    });
+  }
+
+  async release(hitIds: string[]): Promise<void> {
+    if (hitIds.length > 0) await this.orm.em.fork().execute('delete from rate_limit_hit where id in (?)', [hitIds]);
+  }
+
   async clear(key: string, em: EntityManager = this.orm.em.fork()): Promise<void> {
     await em.execute('delete from rate_limit_hit where key = ?', [key]);
   }

@@ -35,6 +35,8 @@ export class PasswordResetCompletedEvent extends DomainEvent {
     readonly logoutSessions: boolean,
     /** Sessions opened before this instant were opened with the old password. */
     readonly resetAt: string,
+    /** The admin who performed the reset (step 1): the actor of its follow-ups in the audit trail. */
+    readonly performedBy: ActorRef,
   ) {
     super();
   }

@@ -1,0 +1,13 @@
+import { ValidateBy, ValidationOptions } from 'class-validator';
+import { EMAIL_RULE_MESSAGE, isDeliverableEmail } from './email-rule';
+import { IQAMA_RULE_MESSAGE, isValidIqama } from './iqama-rule';
+
+export const IsDeliverableEmail = (options?: ValidationOptions) =>
+  ValidateBy({ name: 'isDeliverableEmail', validator: { validate: isDeliverableEmail, defaultMessage: () => EMAIL_RULE_MESSAGE } }, options);
+
+export const IsIqamaNumber = (options?: ValidationOptions) =>
+  ValidateBy({ name: 'isIqamaNumber', validator: { validate: isValidIqama, defaultMessage: () => IQAMA_RULE_MESSAGE } }, options);
+
+/** Optional, but when present not null: for fields that cannot be cleared. */
+export const IsPresentNotNull = (options?: ValidationOptions) =>
+  ValidateBy({ name: 'isPresentNotNull', validator: { validate: (value) => value !== null, defaultMessage: () => 'must not be null' } }, options);
