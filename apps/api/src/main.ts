@@ -65,10 +65,16 @@ async function bootstrap(): Promise<void> {
     await embedded?.stop();
     process.exit(1);
   }
-  const app = await createApp(config, { logLevel: env.LOG_LEVEL ?? 'info' });
-  app.getHttpServer().on('close', () => void embedded.stop());
-  await app.listen({ port: config.port, host: '0.0.0.0' });
-  printBanner(config, embedded.inboxUrl, app.get(DemoAccounts).list());
+  try {
+    const app = await createApp(config, { logLevel: env.LOG_LEVEL ?? 'info' });
+    app.getHttpServer().on('close', () => void embedded.stop());
+    await app.listen({ port: config.port, host: '0.0.0.0' });
+    printBanner(config, embedded.inboxUrl, app.get(DemoAccounts).list());
+  } catch (error) {
+    process.stderr.write(`Start-up failed: ${(error as Error).message}\n`);
+    await embedded.stop();
+    process.exit(1);
+  }
 }
 
 /** Start-up facts for a person at a terminal: written to stdout directly, not to the structured log (it holds demo passwords). */

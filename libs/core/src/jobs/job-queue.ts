@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { EntityManager } from '@mikro-orm/postgresql';
+import { CompiledQuery, type Transaction } from 'kysely';
 import { PgBoss, type Job, type SendOptions, type WorkOptions, type QueueOptions } from 'pg-boss';
 import { AppConfig } from '../config/app-config.type';
 
@@ -33,7 +34,9 @@ export class JobQueue implements OnApplicationShutdown {
   async createQueue(name: string, options: QueueOptions & { policy?: 'standard' | 'short' | 'singleton' | 'stately' }): Promise<void> {
     await this.start();
     const existing = await this.boss.getQueue(name);
-    if (existing) await this.boss.updateQueue(name, options);
+    // A queue's policy is fixed at creation; the other options follow the code on every start.
+    const { policy: _policy, ...updatable } = options;
+    if (existing) await this.boss.updateQueue(name, updatable);
     else await this.boss.createQueue(name, options).catch(async (error: Error) => {
       // Another instance created it between our check and our create.
       if (!(await this.boss.getQueue(name))) throw error;
@@ -42,7 +45,7 @@ export class JobQueue implements OnApplicationShutdown {
 
   async send(name: string, data: object, options: SendOptions = {}, em?: EntityManager): Promise<string | null> {
     await this.start();
-    const db = em ? { executeSql: async (text: string, values?: unknown[]) => ({ rows: await em.execute(text, (values ?? []) as unknown[]) }) } : undefined;
+    const db = em ? transactionDb(em) : undefined;
     return this.boss.send(name, data, { ...options, ...(db ? { db } : {}) });
   }
 
@@ -64,4 +67,16 @@ export class JobQueue implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     if (this.started) await this.boss.stop({ graceful: true, timeout: 5000 }).catch(() => undefined);
   }
+}
+
+/**
+ * pg-boss runs its own SQL ($1 placeholders) on the transaction of `em`, so the job commits or rolls back
+ * with the data. MikroORM 7's transaction context is a Kysely transaction.
+ */
+function transactionDb(em: EntityManager) {
+  const trx = em.getTransactionContext<Transaction<unknown>>();
+  if (!trx) throw new Error('JobQueue.send with an EntityManager must run inside its transaction');
+  return {
+    executeSql: async (text: string, values: unknown[] = []) => ({ rows: (await trx.executeQuery(CompiledQuery.raw(text, values))).rows as unknown[] }),
+  };
 }

@@ -1,3 +1,4 @@
+import { Injectable } from '@nestjs/common';
 import { IQueryHandler, QueryBus, QueryHandler } from '@nestjs/cqrs';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Clock, NotFoundError } from '@app/core';
@@ -11,6 +12,8 @@ import { GetPasswordResetQuery, ListPasswordResetsQuery } from './password-reset
 
 const HISTORY_LIMIT = 100;
 
+/** @Injectable so that TypeScript emits the constructor's types for the handlers that inherit it. */
+@Injectable()
 abstract class PasswordResetReader {
   constructor(
     protected readonly em: EntityManager,
