@@ -5,7 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { AppConfig, Clock, ConfigError, createValidationPipe, loadConfig, registerRequestContext } from '@app/core';
+import { AppConfig, Clock, ConfigError, createValidationPipe, loadConfig, readEnvironment, registerRequestContext, sizeThreadPool } from '@app/core';
 import { DemoAccounts } from '@app/users';
 import { AppModule } from './app.module';
 import { serveAdminUi } from './ui-static';
@@ -52,9 +52,9 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
 }
 
 async function bootstrap(): Promise<void> {
+  sizeThreadPool();
   const root = projectRoot();
-  // The one place that reads the environment: everything else gets the validated AppConfig.
-  const env = process.env;
+  const env = readEnvironment();
   let embedded;
   let config: AppConfig;
   try {

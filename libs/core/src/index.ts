@@ -18,3 +18,4 @@ export * from './rate-limit/rate-limiter';
 export * from './logging/logging.module';
 export * from './http/auth.decorators';
 export * from './http/uuid-param.pipe';
+export * from './config/environment';
