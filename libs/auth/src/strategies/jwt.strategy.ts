@@ -17,17 +17,19 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(
     private readonly queries: QueryBus,
-    tokens: AccessTokens,
+    private readonly tokens: AccessTokens,
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
       secretOrKey: tokens.key,
       algorithms: [JWT_ALGORITHM],
-      ignoreExpiration: false,
+      // Expiry is judged in validate() by the application's Clock, which the library cannot see.
+      ignoreExpiration: true,
     });
   }
 
   async validate(claims: Partial<AccessTokenClaims>): Promise<Actor | false> {
+    if (this.tokens.isExpired(claims.exp)) return false;
     if (typeof claims.sub !== 'string' || typeof claims.sid !== 'string' || !UUID.test(claims.sid) || !UUID.test(claims.sub)) return false;
     const session = await this.queries.execute(new GetActiveSessionQuery(claims.sid));
     if (!session || session.userId !== claims.sub) return false;
