@@ -1,21 +1,23 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { IsIn, IsString, Length, MaxLength, ValidateIf } from 'class-validator';
 import { LOCALES } from '@app/users';
 
 const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+/** Optional, but not nullable: @IsOptional() would let `null` through to a NOT NULL column (a 500). */
+const IfPresent = () => ValidateIf((_object: unknown, value: unknown) => value !== undefined);
 
 /** One's own profile: email and roles are changed by an admin. */
 export class UpdateOwnProfileDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @IfPresent()
   @Transform(trimmed)
   @IsString()
   @Length(1, 200)
   displayName?: string;
 
   @ApiPropertyOptional({ enum: LOCALES })
-  @IsOptional()
+  @IfPresent()
   @IsIn(LOCALES)
   locale?: (typeof LOCALES)[number];
 }
