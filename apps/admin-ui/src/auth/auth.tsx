@@ -39,7 +39,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     if (state.status !== 'loading') return;
     reloadUser().catch(() => {
       clearTokens();
-      setState({ status: 'signed-out', sessionEnded: false });
+      // Keep "session ended" if the client already reported it: the tab had a session that was revoked.
+      setState((current) => (current.status === 'signed-out' ? current : { status: 'signed-out', sessionEnded: false }));
     });
   }, [state.status, reloadUser]);
 

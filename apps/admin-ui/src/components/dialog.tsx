@@ -25,8 +25,9 @@ const FOCUSABLE = [
 ].join(',');
 
 function focusableIn(container: HTMLElement): HTMLElement[] {
+  // Hidden tips and collapsed parts hold links too: only what is rendered visibly can take focus.
   return [...container.querySelectorAll<HTMLElement>(FOCUSABLE)].filter(
-    (element) => element.offsetParent !== null || element === document.activeElement,
+    (element) => element.checkVisibility({ visibilityProperty: true }) || element === document.activeElement,
   );
 }
 

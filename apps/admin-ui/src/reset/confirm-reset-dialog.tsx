@@ -57,7 +57,6 @@ export function ConfirmResetDialog({ user, returnFocusTo, onNo, onReset }: Confi
       returnFocusTo={returnFocusTo}
       initialFocus={noButton}
       describedBy={textId}
-      role="alertdialog"
       testId="confirm-reset-dialog"
     >
       <form className="form" onSubmit={yes}>

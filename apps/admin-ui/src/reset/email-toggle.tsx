@@ -49,7 +49,10 @@ export function EmailToggle(props: EmailToggleProps) {
       {!usable && (
         <div className="tip-anchor">
           <button type="button" className="tip-trigger" aria-describedby={tipId} data-testid="email-tip-trigger">
-            <span aria-hidden="true">ⓘ</span> {t('reset.emailTipButton')}
+            <span className="info-icon" aria-hidden="true">
+              i
+            </span>
+            {t('reset.emailTipButton')}
           </button>
           <div id={tipId} className="tip" data-testid="email-tip">
             <p>{t('reset.emailTip', { time: formatDateTime(props.completeBy) })}</p>
