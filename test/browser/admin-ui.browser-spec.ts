@@ -3,6 +3,9 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ADMIN, createUser, eventually, login, loginAdmin, startApp, validIqama, type SignedIn, type TestApp } from '../support/harness';
 import { describeInBrowser, launchChromium, screenshot, signInThroughUi } from './browser-support';
 
+// A project's testTimeout is not applied when jest runs several projects; a whole reset flow takes seconds.
+jest.setTimeout(120_000);
+
 // A password the policy accepts, for accounts the tests sign in with.
 const INITIAL_PASSWORD = 'Harbor-Lantern-Quietly-7319';
 const CHANGED_PASSWORD = 'Copper-Meadow-Whistle-5824';
