@@ -15,6 +15,7 @@ describeInBrowser('Admin UI in Chromium', () => {
   let browser: Browser;
   let admin: SignedIn;
   const contexts: BrowserContext[] = [];
+  const pageErrors: Error[] = [];
 
   beforeAll(async () => {
     t = await startApp();
@@ -24,6 +25,8 @@ describeInBrowser('Admin UI in Chromium', () => {
 
   afterEach(async () => {
     await Promise.all(contexts.splice(0).map((context) => context.close()));
+    // An uncaught exception in the page is a bug even when the test's own checks passed.
+    expect(pageErrors.splice(0).map((error) => error.message)).toEqual([]);
   });
 
   afterAll(async () => {
@@ -35,7 +38,9 @@ describeInBrowser('Admin UI in Chromium', () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'en-GB' });
     if (options.clipboard) await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: t.baseUrl });
     contexts.push(context);
-    return context.newPage();
+    const page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error));
+    return page;
   }
 
   async function adminPage(options: { clipboard?: boolean } = {}): Promise<Page> {
@@ -347,6 +352,15 @@ describeInBrowser('Admin UI in Chromium', () => {
     expect(await row.textContent()).toContain(customer.username);
     expect(await row.textContent()).toContain(ADMIN.username);
     expect(new URL(page.url()).searchParams.get('targetId')).toBe(customer.id);
+    await page.locator('[data-testid="audit-row"][data-action="user.created"]').waitFor();
+
+    // Narrowed to the reset alone by its action.
+    await page.getByTestId('audit-action-password_reset.performed').check();
+    await page.getByTestId('audit-apply').click();
+    await page.locator('[data-testid="audit-row"][data-action="user.created"]').waitFor({ state: 'detached' });
+    expect(new URL(page.url()).searchParams.getAll('action')).toEqual(['password_reset.performed']);
+    expect(await page.getByTestId('audit-row').count()).toBe(1);
+    expect(await row.textContent()).toContain('audit check');
     await screenshot(page, 'audit-page');
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('audit-csv').click()]);
@@ -389,5 +403,20 @@ describeInBrowser('Admin UI in Chromium', () => {
     await page.reload();
     await page.getByTestId('users-page').waitFor();
     expect(await page.evaluate(() => document.documentElement.dir)).toBe('rtl');
+  });
+
+  // Last: it moves the application clock past every access token's lifetime.
+  it('renews an expired access token with the refresh token without bothering the admin', async () => {
+    const page = await adminPage();
+    t.clock.advanceSeconds(t.config.accessTokenTtlSeconds + 60);
+
+    const [refreshed] = await Promise.all([
+      page.waitForResponse((response) => response.url().endsWith('/api/auth/refresh')),
+      page.getByTestId('nav-audit').click(),
+    ]);
+    expect(refreshed.status()).toBe(200);
+    await page.getByTestId('audit-table').waitFor();
+    expect(await page.getByTestId('login-form').count()).toBe(0);
+    admin = await loginAdmin(t);
   });
 });

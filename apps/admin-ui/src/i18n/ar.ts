@@ -187,7 +187,7 @@ export const ar: Catalogue = {
   'audit.title': 'سجل التدقيق',
   'audit.filters': 'عوامل التصفية',
   'audit.action': 'الإجراء',
-  'audit.actionHint': 'لعدة إجراءات: افصل بينها بفواصل.',
+  'audit.actionHint': 'إن لم تختر شيئًا: كل الإجراءات.',
   'audit.actorId': 'معرّف المنفّذ',
   'audit.targetId': 'معرّف المستهدف',
   'audit.correlationId': 'معرّف الارتباط (معرّف إعادة التعيين)',

@@ -187,7 +187,7 @@ export const en = {
   'audit.title': 'Audit trail',
   'audit.filters': 'Filters',
   'audit.action': 'Action',
-  'audit.actionHint': 'Several actions: separate them with commas.',
+  'audit.actionHint': 'None chosen: every action.',
   'audit.actorId': 'Actor id',
   'audit.targetId': 'Target id',
   'audit.correlationId': 'Correlation id (reset id)',

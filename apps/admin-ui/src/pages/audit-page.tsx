@@ -6,16 +6,19 @@ import { ErrorMessage } from '../components/error-message';
 import { PageTitle } from '../components/page-title';
 import { useResource } from '../components/use-resource';
 import { useI18n } from '../i18n/i18n';
-import { navigate, useLocation } from '../router/router';
+import { Link, navigate, useLocation } from '../router/router';
 
 const PAGE_SIZE = 50;
-const KNOWN_ACTIONS = [
+// The API's closed list of audit actions (libs/audit/src/domain/audit-actions.ts); naming any other is a 400.
+const AUDIT_ACTIONS = [
   'password_reset.performed',
   'password_reset.completed',
   'sessions.revoked',
   'password_reset.email_sent',
   'password_reset.email_failed',
   'user.email_changed',
+  'user.created',
+  'user.password_changed',
 ];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -125,7 +128,7 @@ export function AuditPage() {
 
 function AuditFilterForm({ initial, onApply }: { initial: AuditFilters; onApply(filters: AuditFilters): void }) {
   const { t } = useI18n();
-  const [action, setAction] = useState(initial.action.join(', '));
+  const [actions, setActions] = useState<string[]>(initial.action);
   const [actorId, setActorId] = useState(initial.actorId);
   const [targetId, setTargetId] = useState(initial.targetId);
   const [correlationId, setCorrelationId] = useState(initial.correlationId);
@@ -139,10 +142,7 @@ function AuditFilterForm({ initial, onApply }: { initial: AuditFilters; onApply(
     event.preventDefault();
     if (invalid) return;
     onApply({
-      action: action
-        .split(',')
-        .map((item) => item.trim())
-        .filter(Boolean),
+      action: AUDIT_ACTIONS.filter((known) => actions.includes(known)),
       actorId: actorId.trim(),
       targetId: targetId.trim(),
       correlationId: correlationId.trim(),
@@ -161,16 +161,21 @@ function AuditFilterForm({ initial, onApply }: { initial: AuditFilters; onApply(
 
   return (
     <form className="filters card" onSubmit={apply} aria-label={t('audit.filters')} data-testid="audit-filters">
-      <label className="field">
-        <span>{t('audit.action')}</span>
-        <input list="audit-actions" value={action} onChange={(e) => setAction(e.target.value)} dir="ltr" data-testid="audit-action" />
-        <datalist id="audit-actions">
-          {KNOWN_ACTIONS.map((known) => (
-            <option key={known} value={known} />
-          ))}
-        </datalist>
-        <span className="hint">{t('audit.actionHint')}</span>
-      </label>
+      <fieldset className="action-choices" data-testid="audit-actions">
+        <legend>{t('audit.action')}</legend>
+        <p className="hint">{t('audit.actionHint')}</p>
+        {AUDIT_ACTIONS.map((known) => (
+          <label key={known} className="checkbox">
+            <input
+              type="checkbox"
+              checked={actions.includes(known)}
+              onChange={(e) => setActions((chosen) => (e.target.checked ? [...chosen, known] : chosen.filter((item) => item !== known)))}
+              data-testid={`audit-action-${known}`}
+            />
+            <code dir="ltr">{known}</code>
+          </label>
+        ))}
+      </fieldset>
       {idField(t('audit.actorId'), actorId, setActorId, 'audit-actor')}
       {idField(t('audit.targetId'), targetId, setTargetId, 'audit-target')}
       {idField(t('audit.correlationId'), correlationId, setCorrelationId, 'audit-correlation')}
@@ -264,8 +269,15 @@ function AuditTable({ events, busy }: { events: AuditEvent[]; busy: boolean }) {
               <td dir="ltr">
                 <code className="details-json">{event.details ? JSON.stringify(event.details) : t('common.none')}</code>
               </td>
-              <td dir="ltr" title={event.correlationId ?? undefined}>
-                <code>{event.correlationId ? event.correlationId.slice(0, 8) : t('common.none')}</code>
+              <td dir="ltr">
+                {event.correlationId ? (
+                  // Everything that followed from one reset shares its id: one click shows that story.
+                  <Link to={`/audit?correlationId=${encodeURIComponent(event.correlationId)}`} title={event.correlationId}>
+                    <code>{event.correlationId.slice(0, 8)}</code>
+                  </Link>
+                ) : (
+                  t('common.none')
+                )}
               </td>
             </tr>
           ))}
