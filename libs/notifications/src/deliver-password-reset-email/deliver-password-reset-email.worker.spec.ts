@@ -5,7 +5,7 @@ import { DomainEvent } from '@app/core';
 import { DiscardPendingPasswordCommand, GetPasswordResetEmailQuery, PasswordResetEmailContent } from '@app/users';
 import { EmailDeliveries, EmailDeliveryRow } from '../domain/email-delivery.repository';
 import { PasswordResetEmailFailedEvent, PasswordResetEmailSentEvent } from '../domain/notifications.events';
-import { PASSWORD_RESET_EMAIL_QUEUE, PasswordResetEmailJob } from '../domain/password-reset-email.queue';
+import { PASSWORD_RESET_EMAIL_DEAD_LETTER_QUEUE, PASSWORD_RESET_EMAIL_QUEUE, PasswordResetEmailJob } from '../domain/password-reset-email.queue';
 import { DeliverPasswordResetEmailWorker, RetryLaterError } from './deliver-password-reset-email.worker';
 
 const RESET = '0b6f3c3e-8a59-4e0e-9d59-2a8f9f3b1c11';
@@ -93,11 +93,11 @@ function setup(options: { row?: EmailDeliveryRow | null; content?: PasswordReset
     clock as never,
     config as never,
   );
-  const runJob = async () => {
+  const run = (queueName: string) => async () => {
     if (handlers.size === 0) await worker.onApplicationBootstrap();
-    return handlers.get(PASSWORD_RESET_EMAIL_QUEUE)!({ id: 'job-1', name: PASSWORD_RESET_EMAIL_QUEUE, data: { resetId: RESET } } as Job<PasswordResetEmailJob>);
+    return handlers.get(queueName)!({ id: 'job-1', name: queueName, data: { resetId: RESET } } as Job<PasswordResetEmailJob>);
   };
-  return { state, raised, mailer, commandBus, runJob };
+  return { state, raised, mailer, commandBus, runJob: run(PASSWORD_RESET_EMAIL_QUEUE), runDeadLetter: run(PASSWORD_RESET_EMAIL_DEAD_LETTER_QUEUE) };
 }
 
 function smtpError(responseCode: number, response: string): Error {
@@ -186,5 +186,21 @@ describe('DeliverPasswordResetEmailWorker', () => {
     await t.runJob();
     expect(t.mailer.sendMail).not.toHaveBeenCalled();
     expect(t.state.row).toMatchObject({ status: 'failed', lastError: 'The new password is no longer available' });
+  });
+
+  it('records a job pg-boss gave up on as failed, with the last reason it knew', async () => {
+    const t = setup({ row: row({ status: 'sending', attempts: 3, lastError: 'Mail server timed out' }) });
+    await t.runDeadLetter();
+    expect(t.mailer.sendMail).not.toHaveBeenCalled();
+    expect(t.state.row).toMatchObject({ status: 'failed', attempts: 3, lastError: 'Mail server timed out' });
+    expect(t.raised).toEqual([expect.any(PasswordResetEmailFailedEvent)]);
+    expect(t.commandBus.execute).toHaveBeenCalledWith(new DiscardPendingPasswordCommand(RESET));
+  });
+
+  it('leaves a finished delivery as it is when its job reaches the dead-letter queue', async () => {
+    const t = setup({ row: row({ status: 'sent', attempts: 1 }) });
+    await t.runDeadLetter();
+    expect(t.state.row?.status).toBe('sent');
+    expect(t.raised).toEqual([]);
   });
 });
