@@ -35,7 +35,7 @@ describeInBrowser('Admin UI in Chromium', () => {
   });
 
   async function newPage(options: { clipboard?: boolean } = {}): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'en-GB' });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'en-GB', reducedMotion: 'reduce' });
     if (options.clipboard) await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: t.baseUrl });
     contexts.push(context);
     const page = await context.newPage();
@@ -209,6 +209,22 @@ describeInBrowser('Admin UI in Chromium', () => {
     expect(mail.raw).not.toContain(iqama);
   });
 
+  it('explains in the popup when a parent has no IQAMA number to reset to, and changes nothing', async () => {
+    const parent = await createUser(t, admin, { type: 'parent' });
+    const page = await adminPage();
+    const row = await findRow(page, parent.username);
+    await row.getByTestId('reset-password-button').click();
+    await page.getByTestId('confirm-yes').click();
+    const error = page.getByTestId('reset-error');
+    await error.waitFor();
+    expect(await error.getAttribute('data-code')).toBe('IQAMA_MISSING');
+    expect(await error.textContent()).toContain('no IQAMA number on record');
+    await screenshot(page, 'parent-without-iqama-confirm-popup');
+    await page.getByTestId('confirm-no').click();
+    await page.getByTestId('confirm-reset-dialog').waitFor({ state: 'detached' });
+    expect(await resetsOf(parent.id)).toHaveLength(0);
+  });
+
   it('disables "Send Email to User" without a valid address, explains why on hover and keyboard focus, and lets the email be fixed and sent afterwards', async () => {
     const customer = await createUser(t, admin, { type: 'customer', email: null });
     const page = await adminPage();
@@ -274,6 +290,8 @@ describeInBrowser('Admin UI in Chromium', () => {
     await page.locator('[data-testid="reset-history-row"][data-status="completed"][data-delivery="sent"]').waitFor();
     await page.getByTestId('pending-reset').waitFor({ state: 'detached' });
     await eventually(async () => t.smtp.messages.find((m) => m.to.includes(fixedAddress)), 15_000, 'the email to the fixed address');
+    await page.getByTestId('reset-history').scrollIntoViewIfNeeded();
+    await screenshot(page, 'user-page-reset-history');
   });
 
   it('No and Escape leave the password alone; Close completes without email or logout and returns focus', async () => {

@@ -58,8 +58,11 @@ export function CompleteResetDialog({ user, reset, mode, returnFocusTo, onFinish
     try {
       return await api.completePasswordReset(reset.userId, reset.id, toggles);
     } catch (caught) {
-      setError(caught);
-      return null;
+      // The completion may have been saved after all (a lost answer retried, or follow-up work still
+      // running): then what the reset now says is the outcome to show.
+      const recovered = await completedAfterAll(caught);
+      if (!recovered || isApiError(caught, 'RESET_ALREADY_COMPLETED')) setError(caught);
+      return recovered;
     } finally {
       setBusy(false);
     }
@@ -80,6 +83,12 @@ export function CompleteResetDialog({ user, reset, mode, returnFocusTo, onFinish
     const result = await complete({ sendEmail: false, logoutSessions: false });
     if (result) onFinished();
     else setCloseFailedOnce(true);
+  }
+
+  async function completedAfterAll(error: unknown): Promise<PasswordReset | null> {
+    if (!isApiError(error, 'DELIVERY_PENDING') && !isApiError(error, 'RESET_ALREADY_COMPLETED')) return null;
+    const current = await api.fetchPasswordReset(reset.userId, reset.id).catch(() => null);
+    return current?.status === 'completed' ? current : null;
   }
 
   useEffect(() => {
