@@ -1,4 +1,5 @@
 import { JobQueue } from '@app/core';
+import { DeliverPasswordResetEmailWorker } from '@app/notifications/deliver-password-reset-email/deliver-password-reset-email.worker';
 import { createUser, eventually, loginAdmin, SignedIn, startApp, TestApp } from '../support/harness';
 
 /**
@@ -34,7 +35,6 @@ it('sends the email of a job whose instance died within two minutes', async () =
   const diedAt = Date.now();
 
   // A live instance (this one, working again) takes it up.
-  const { DeliverPasswordResetEmailWorker } = await import('@app/notifications/deliver-password-reset-email/deliver-password-reset-email.worker');
   await t.app.get(DeliverPasswordResetEmailWorker).onApplicationBootstrap();
 
   const status = await eventually(async () => {
