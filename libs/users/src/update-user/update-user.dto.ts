@@ -11,7 +11,6 @@ const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? 
 export class UpdateUserDto {
   @ApiPropertyOptional()
   @IsPresentNotNull()
-  @IsOptional()
   @Transform(trimmed)
   @IsString()
   @Length(1, 200)
@@ -24,7 +23,6 @@ export class UpdateUserDto {
 
   @ApiPropertyOptional({ enum: LOCALES })
   @IsPresentNotNull()
-  @IsOptional()
   @IsIn(LOCALES)
   locale?: (typeof LOCALES)[number];
 
@@ -35,7 +33,6 @@ export class UpdateUserDto {
 
   @ApiPropertyOptional({ type: [String], enum: ROLES })
   @IsPresentNotNull()
-  @IsOptional()
   @IsArray()
   @ArrayUnique()
   @IsIn(ROLES, { each: true })
