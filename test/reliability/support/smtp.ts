@@ -3,6 +3,7 @@ import { simpleParser } from 'mailparser';
 import { AddressInfo } from 'node:net';
 
 export interface Mail {
+  acceptedAt: number;
   raw: string;
   to: string[];
   messageId: string | undefined;
@@ -10,8 +11,10 @@ export interface Mail {
   text: string;
 }
 
-interface Held {
+export interface Held {
   sessionId: string;
+  /** The client's port: which process is sending. */
+  remotePort: number;
   raw: string;
   to: string[];
   settle: (accept: boolean) => void;
@@ -30,7 +33,7 @@ export class ControlledSmtp {
   port = 0;
   private server?: SMTPServer;
   private failures = { remaining: 0, code: 0 };
-  private holding = false;
+  private holding: ((to: string[]) => boolean) | null = null;
   private readonly held: Held[] = [];
   private readonly closedSessions = new Set<string>();
 
@@ -48,22 +51,33 @@ export class ControlledSmtp {
     this.failures = { remaining: count, code };
   }
 
-  /** From now on, messages wait at the end of DATA until `release`. */
-  hold(): void {
-    this.holding = true;
+  /** From now on, messages (to a recipient `which` selects) wait at the end of DATA until `release`. */
+  hold(which: (to: string[]) => boolean = () => true): void {
+    this.holding = which;
   }
 
-  heldCount(): number {
-    return this.held.length;
+  /** Waits for a held message to `address` (any held message without one). */
+  async waitForHeld(address?: string, timeoutMs = 20000): Promise<Held> {
+    const find = () => this.held.find((h) => !address || h.to.includes(address));
+    await poll(() => !!find(), timeoutMs, `a held SMTP message${address ? ` to ${address}` : ''}`);
+    return find()!;
   }
 
-  async waitForHeld(count: number, timeoutMs = 20000): Promise<void> {
-    await poll(() => this.held.length >= count, timeoutMs, `${count} held SMTP message(s)`);
+  /** True once the client of a held message has gone away. */
+  isClosed(sessionId: string): boolean {
+    return this.closedSessions.has(sessionId);
   }
 
-  /** Answers the held messages (250, or nothing if their client is gone) and stops holding. */
+  /** Answers one held message: 250 and recorded, or nothing if its client is gone. */
+  releaseOne(message: Held): void {
+    const index = this.held.indexOf(message);
+    if (index >= 0) this.held.splice(index, 1);
+    message.settle(true);
+  }
+
+  /** Answers every held message and stops holding. */
   release(): void {
-    this.holding = false;
+    this.holding = null;
     for (const message of this.held.splice(0)) message.settle(true);
   }
 
@@ -114,12 +128,12 @@ export class ControlledSmtp {
             }
             simpleParser(raw)
               .then((parsed) => {
-                this.messages.push({ raw, to, messageId: parsed.messageId, subject: parsed.subject, text: parsed.text ?? '' });
+                this.messages.push({ acceptedAt: Date.now(), raw, to, messageId: parsed.messageId, subject: parsed.subject, text: parsed.text ?? '' });
                 callback();
               })
               .catch((error: Error) => callback(error));
           };
-          if (this.holding) this.held.push({ sessionId: session.id, raw, to, settle });
+          if (this.holding?.(to)) this.held.push({ sessionId: session.id, remotePort: session.remotePort, raw, to, settle });
           else settle(true);
         });
       },

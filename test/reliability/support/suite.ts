@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Api } from './api';
-import { Cluster, ClusterOptions, ROOT } from './cluster';
+import { Cluster, ClusterOptions, LOG_DIR, ROOT } from './cluster';
 import { createTestDatabase, Db } from './db';
 import { SecretLedger } from './secrets';
 import { ControlledSmtp } from './smtp';
@@ -18,6 +18,7 @@ export interface Rig {
 }
 
 export async function startRig(options: Omit<ClusterOptions, 'databaseUrl' | 'smtpUrl'>): Promise<Rig> {
+  removeLogsOf(options.suite);
   const database = await createTestDatabase('custodian_rel');
   const smtp = await ControlledSmtp.start();
   const db = await Db.connect(database.url);
@@ -36,6 +37,12 @@ export async function startRig(options: Omit<ClusterOptions, 'databaseUrl' | 'sm
     throw error;
   }
   return { cluster, smtp, db, databaseUrl: database.url, secrets, api: new Api(secrets), stop };
+}
+
+/** The logs of the suite's previous run, so a scan reads this run's only. */
+export function removeLogsOf(suite: string): void {
+  if (!existsSync(LOG_DIR)) return;
+  for (const file of readdirSync(LOG_DIR)) if (file.startsWith(`${suite}-`)) rmSync(join(LOG_DIR, file), { force: true });
 }
 
 /** The migrations the built app declares (its compiled migrations/index.js: the list it runs). */
