@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { RequestContext } from '../context/request-context';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+const JSON_MEDIA_TYPE = /^application\/json\s*(?:;|$)/i;
 
 /** The client address: the socket's (IPv4 written plainly), or the first X-Forwarded-For hop behind a trusted proxy. */
 export function clientAddress(request: FastifyRequest, trustProxy: boolean): string | null {
@@ -11,12 +12,32 @@ export function clientAddress(request: FastifyRequest, trustProxy: boolean): str
   return address?.startsWith('::ffff:') ? address.slice(7) : address;
 }
 
-/** Runs each request inside its own RequestContext and echoes its id as X-Request-Id. */
+function hasBody(request: FastifyRequest): boolean {
+  const length = request.headers['content-length'];
+  return (length !== undefined && length !== '0') || request.headers['transfer-encoding'] !== undefined;
+}
+
+/**
+ * Bodies are JSON only. Fastify parses text/plain and Nest registers a parser for form bodies, so without this
+ * a form-encoded body was accepted like JSON and a text body got a 400: the contract answers both with 415.
+ * The error goes to the exception layer, which writes the problem+json.
+ */
+function unsupportedMediaType(request: FastifyRequest): Error | null {
+  if (!hasBody(request) || JSON_MEDIA_TYPE.test(request.headers['content-type'] ?? '')) return null;
+  return Object.assign(new Error('The request body must be JSON (Content-Type: application/json).'), { statusCode: 415 });
+}
+
+/** Runs each request inside its own RequestContext, echoes its id as X-Request-Id, and refuses bodies that are not JSON. */
 export function registerRequestContext(fastify: FastifyInstance, trustProxy: boolean): void {
   fastify.addHook('onRequest', (request, reply, done) => {
     const incoming = request.headers['x-request-id'];
     const requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     void reply.header('X-Request-Id', requestId);
+    const refused = unsupportedMediaType(request);
+    if (refused) {
+      done(refused);
+      return;
+    }
     const userAgent = request.headers['user-agent'];
     RequestContext.run(
       { requestId, ip: clientAddress(request, trustProxy), userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 512) : null },
