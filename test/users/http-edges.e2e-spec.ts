@@ -1,0 +1,174 @@
+import { ADMIN, loginAdmin, SignedIn, startApp, TestApp } from '../support/harness';
+import { expectProblem } from '../auth/support';
+
+// The e2e project's testTimeout in package.json is not applied by Jest (it reads that option globally only).
+jest.setTimeout(60_000);
+
+let t: TestApp;
+let admin: SignedIn;
+
+beforeAll(async () => {
+  t = await startApp();
+  admin = await loginAdmin(t);
+});
+
+afterAll(async () => {
+  await t?.stop();
+});
+
+async function userCount(): Promise<number> {
+  return (await t.sql<{ n: number }>('select count(*)::int as n from app_user'))[0].n;
+}
+
+const newUser = JSON.stringify({ username: 'edge.case.user', displayName: 'Edge', type: 'user' });
+
+describe('request bodies', () => {
+  it('answers a body that is not JSON with 415 problem+json, creating nothing', async () => {
+    const before = await userCount();
+    for (const contentType of ['text/plain', 'application/x-www-form-urlencoded', 'application/xml', 'multipart/form-data; boundary=x']) {
+      const response = await t.http().post('/api/users').set(admin.auth).set('Content-Type', contentType).send(newUser);
+      expectProblem(response, 415, 'UNSUPPORTED_MEDIA_TYPE');
+    }
+    const form = await t.http().post('/api/users').set(admin.auth).type('form').send({ username: 'form.user', displayName: 'Form', type: 'user' });
+    expectProblem(form, 415, 'UNSUPPORTED_MEDIA_TYPE');
+    const signIn = await t.http().post('/api/auth/login').set('Content-Type', 'text/plain').send(JSON.stringify({ login: ADMIN.username, password: ADMIN.password }));
+    expectProblem(signIn, 415, 'UNSUPPORTED_MEDIA_TYPE');
+    expect(await userCount()).toBe(before);
+  });
+
+  it('accepts JSON with a charset', async () => {
+    const response = await t.http().post('/api/auth/login').set('Content-Type', 'application/json; charset=utf-8').send(JSON.stringify({ login: ADMIN.username, password: ADMIN.password }));
+    expect(response.status).toBe(200);
+  });
+
+  it('answers malformed JSON with 400 VALIDATION_FAILED', async () => {
+    for (const body of ['{"username": "x",', '{username: "x"}', "{'a': 1}", '{"a": 1}}']) {
+      const response = await t.http().post('/api/users').set(admin.auth).set('Content-Type', 'application/json').send(body);
+      expectProblem(response, 400, 'VALIDATION_FAILED');
+    }
+    const empty = await t.http().post('/api/auth/refresh').set('Content-Type', 'application/json').send('');
+    expectProblem(empty, 400, 'VALIDATION_FAILED');
+  });
+
+  it('answers a JSON null, array, string or number body with 400 on every endpoint that takes a body', async () => {
+    const targets: [string, string, boolean][] = [
+      ['post', '/api/users', true],
+      ['patch', `/api/users/${admin.user.id}`, true],
+      ['post', '/api/auth/login', false],
+      ['post', '/api/auth/refresh', false],
+      ['patch', '/api/auth/me', true],
+      ['post', '/api/auth/change-password', true],
+    ];
+    for (const [method, path, authenticated] of targets) {
+      for (const body of ['null', '[]', '"text"', '42', 'true']) {
+        let request = method === 'post' ? t.http().post(path) : t.http().patch(path);
+        if (authenticated) request = request.set(admin.auth);
+        const response = await request.set('Content-Type', 'application/json').send(body);
+        expectProblem(response, 400, 'VALIDATION_FAILED');
+      }
+    }
+    // The admin is as before: nothing was changed by any of these.
+    const me = await t.http().get('/api/auth/me').set(admin.auth);
+    expect(me.body).toMatchObject({ displayName: 'Administrator', locale: 'en', roles: ['admin'] });
+    expect((await loginAdmin(t)).user.id).toBe(admin.user.id);
+  });
+
+  it('answers an oversized body with 413 problem+json, creating nothing', async () => {
+    const before = await userCount();
+    const response = await t.http().post('/api/users').set(admin.auth).set('Content-Type', 'application/json')
+      .send(JSON.stringify({ username: 'big.body', displayName: 'x'.repeat(100 * 1024), type: 'user' }));
+    expectProblem(response, 413, 'PAYLOAD_TOO_LARGE');
+    expect(await userCount()).toBe(before);
+  });
+});
+
+describe('errors', () => {
+  it('answers unknown routes with 404 problem+json', async () => {
+    expectProblem(await t.http().get('/api/nothing-here').set(admin.auth), 404, 'NOT_FOUND');
+    expectProblem(await t.http().get('/api/nothing-here'), 404, 'NOT_FOUND');
+    expectProblem(await t.http().delete(`/api/users/${admin.user.id}`).set(admin.auth), 404, 'NOT_FOUND');
+  });
+
+  it('field problems name the field and say what is wrong', async () => {
+    const response = await t.http().post('/api/users').set(admin.auth).send({ username: 'field.errors', displayName: 'F', type: 'user', email: 'nope', extra: 1 });
+    expectProblem(response, 400, 'VALIDATION_FAILED');
+    expect(response.body.errors).toEqual(expect.arrayContaining([
+      { field: 'email', message: 'must be a valid email address' },
+      { field: 'extra', message: 'is not a known field' },
+    ]));
+    expect(response.body.detail).toBe('The request has 2 invalid fields.');
+    expect(response.body.title).toBe('Bad Request');
+  });
+});
+
+describe('request ids', () => {
+  it('echoes a well-formed X-Request-Id, on success and on errors', async () => {
+    const ok = await t.http().get('/api/health').set('X-Request-Id', 'trace-12345678');
+    expect(ok.headers['x-request-id']).toBe('trace-12345678');
+    const failed = await t.http().get('/api/users').set('X-Request-Id', 'trace-abcdefgh');
+    expect(failed.status).toBe(401);
+    expect(failed.headers['x-request-id']).toBe('trace-abcdefgh');
+  });
+
+  it('makes up a request id when none or a malformed one is sent', async () => {
+    const none = await t.http().get('/api/health');
+    expect(none.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    const malformed = await t.http().get('/api/health').set('X-Request-Id', 'bad id\twith spaces');
+    expect(malformed.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    const another = await t.http().get('/api/health');
+    expect(another.headers['x-request-id']).not.toBe(none.headers['x-request-id']);
+  });
+});
+
+describe('client address', () => {
+  it('ignores X-Forwarded-For unless TRUST_PROXY is set', async () => {
+    const response = await t.http().post('/api/auth/login').set('X-Forwarded-For', '203.0.113.99').send({ login: ADMIN.username, password: ADMIN.password });
+    expect(response.status).toBe(200);
+    const sessions = (await t.http().get('/api/auth/sessions').set('Authorization', `Bearer ${response.body.accessToken}`)).body as { ip: string; current: boolean }[];
+    expect(sessions.find((s) => s.current)?.ip).toBe('127.0.0.1');
+  });
+});
+
+describe('operations', () => {
+  it('answers /api/health and /api/health/ready with 200 without a token', async () => {
+    const live = await t.http().get('/api/health');
+    expect(live.status).toBe(200);
+    expect(live.body).toEqual({ status: 'ok' });
+    const ready = await t.http().get('/api/health/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.body).toEqual({ status: 'ok' });
+  });
+
+  it('serves an OpenAPI document at /api/docs-json listing the paths, and the UI at /api/docs', async () => {
+    const response = await t.http().get('/api/docs-json');
+    expect(response.status).toBe(200);
+    expect(response.body.openapi).toMatch(/^3\./);
+    const paths = Object.keys(response.body.paths);
+    expect(paths).toEqual(expect.arrayContaining([
+      '/api/auth/login',
+      '/api/auth/refresh',
+      '/api/auth/logout',
+      '/api/auth/me',
+      '/api/auth/change-password',
+      '/api/auth/sessions',
+      '/api/users',
+      '/api/users/{id}',
+      '/api/users/{id}/sessions',
+      '/api/health',
+      '/api/health/ready',
+    ]));
+    expect(Object.keys(response.body.paths['/api/users'])).toEqual(expect.arrayContaining(['get', 'post']));
+    expect(Object.keys(response.body.paths['/api/auth/me'])).toEqual(expect.arrayContaining(['get', 'patch']));
+    expect(response.body.components?.schemas?.UserView?.properties).toEqual(expect.objectContaining({ emailValid: expect.anything(), iqamaLast4: expect.anything() }));
+    const ui = await t.http().get('/api/docs');
+    expect(ui.status).toBe(200);
+    expect(ui.headers['content-type']).toMatch(/text\/html/);
+  });
+
+  it('describes the list query parameters and the login body', async () => {
+    const doc = (await t.http().get('/api/docs-json')).body;
+    const params = (doc.paths['/api/users'].get.parameters as { name: string }[]).map((p) => p.name);
+    expect(params).toEqual(expect.arrayContaining(['search', 'type', 'limit', 'cursor']));
+    expect(doc.paths['/api/auth/login'].post.requestBody).toBeDefined();
+  });
+});
