@@ -1,0 +1,42 @@
+import { AUDIT_CSV_HEADER, csvCell, csvRecord } from './audit-csv';
+
+describe('audit CSV', () => {
+  it('starts with a UTF-8 BOM and the header row in contract order', () => {
+    expect(AUDIT_CSV_HEADER).toBe(
+      '\uFEFFseq,occurredAt,action,actorId,actorUsername,targetId,targetUsername,ip,userAgent,requestId,correlationId,details\r\n',
+    );
+  });
+
+  it('writes plain values as they are and null as an empty field', () => {
+    expect(csvRecord(['1', 'fatima.k', null, ''])).toBe('1,fatima.k,,\r\n');
+  });
+
+  it('quotes fields holding a comma, a quote or a line break, doubling quotes (RFC 4180)', () => {
+    expect(csvCell('a,b')).toBe('"a,b"');
+    expect(csvCell('say "hi"')).toBe('"say ""hi"""');
+    expect(csvCell('line\nbreak')).toBe('"line\nbreak"');
+    expect(csvCell('cr\rlf')).toBe('"cr\rlf"');
+    expect(csvCell('{"method": "random", "reason": "a, b"}')).toBe('"{""method"": ""random"", ""reason"": ""a, b""}"');
+  });
+
+  it.each(['=SUM(A1:A2)', '+1+1', '-2+3', '@cmd', '\tTAB', '\rCR'])('neutralises a cell starting like a formula: %j', (value) => {
+    const cell = csvCell(value);
+    const unquoted = cell.startsWith('"') ? cell.slice(1, -1).replace(/""/g, '"') : cell;
+    expect(unquoted).toBe(`'${value}`);
+  });
+
+  it('quotes a neutralised cell that also needs quoting', () => {
+    expect(csvCell('=HYPERLINK("http://evil","x")')).toBe(`"'=HYPERLINK(""http://evil"",""x"")"`);
+    expect(csvCell('\rnext')).toBe(`"'\rnext"`);
+  });
+
+  it('leaves formula characters alone when they are not first', () => {
+    expect(csvCell('a=b')).toBe('a=b');
+    expect(csvCell('ticket-4711')).toBe('ticket-4711');
+  });
+
+  it('keeps Arabic and other non-ASCII text intact', () => {
+    expect(csvCell('فاطمة')).toBe('فاطمة');
+    expect(csvRecord(['عربي, نص'])).toBe('"عربي, نص"\r\n');
+  });
+});
