@@ -39,7 +39,8 @@ export function assertAcceptablePassword(password: string, context: PasswordCont
   const userInputs = [context.username, context.email ?? '', context.displayName ?? '', ...(context.email?.split('@') ?? [])].filter(Boolean);
   const result = estimator.check(password, userInputs);
   if (result.score < MIN_SCORE) {
-    const hint = result.feedback.warning || result.feedback.suggestions[0];
+    // The estimator's sentences end with their own full stop.
+    const hint = (result.feedback.warning || result.feedback.suggestions[0] || '').replace(/\.+$/, '');
     throw new DomainError('unprocessable', 'PASSWORD_TOO_WEAK', `The password is too easy to guess${hint ? `: ${hint}` : ''}.`);
   }
 }
