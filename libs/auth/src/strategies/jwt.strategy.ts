@@ -21,7 +21,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: tokens.key,
+      // passport-jwt hands the key to jsonwebtoken unchanged; its typings only list string | Buffer.
+      secretOrKey: tokens.verificationKey as unknown as Buffer,
       algorithms: [JWT_ALGORITHM],
       // Expiry is judged in validate() by the application's Clock, which the library cannot see.
       ignoreExpiration: true,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { JwtService } from '@nestjs/jwt';
+import { createSecretKey, KeyObject } from 'node:crypto';
 import { AppConfig, Clock, SecretBox } from '@app/core';
 
 export interface AccessTokenClaims {
@@ -23,6 +24,12 @@ export const JWT_ALGORITHM = 'HS256';
 export class AccessTokens {
   readonly ttlSeconds: number;
   readonly key: Buffer;
+  /**
+   * The same key as a KeyObject, for verifying. Given a Buffer, jsonwebtoken first tries to parse it as a
+   * public key on every verify and only then falls back to a secret key: that failed parse cost ~0.3 ms of
+   * CPU per authenticated request (bench/, BENCHMARKS.md).
+   */
+  readonly verificationKey: KeyObject;
 
   constructor(
     private readonly jwt: JwtService,
@@ -32,6 +39,7 @@ export class AccessTokens {
   ) {
     this.ttlSeconds = config.get('accessTokenTtlSeconds', { infer: true });
     this.key = box.signingKey('access-token');
+    this.verificationKey = createSecretKey(this.key);
   }
 
   issue(userId: string, sessionId: string): string {
