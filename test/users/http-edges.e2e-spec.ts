@@ -1,4 +1,5 @@
-import { ADMIN, loginAdmin, SignedIn, startApp, TestApp } from '../support/harness';
+import fc from 'fast-check';
+import { ADMIN, createUser, loginAdmin, SignedIn, startApp, TestApp, validIqama } from '../support/harness';
 import { expectProblem } from '../auth/support';
 
 // The e2e project's testTimeout in package.json is not applied by Jest (it reads that option globally only).
@@ -170,5 +171,68 @@ describe('operations', () => {
     const params = (doc.paths['/api/users'].get.parameters as { name: string }[]).map((p) => p.name);
     expect(params).toEqual(expect.arrayContaining(['search', 'type', 'limit', 'cursor']));
     expect(doc.paths['/api/auth/login'].post.requestBody).toBeDefined();
+  });
+});
+
+// Last: these requests fail sign-ins and change-passwords of the admin, so nothing signs in after them.
+describe('bad input anywhere', () => {
+  /** Values of every JSON type, plus near-misses of the real formats. */
+  const anyValue = fc.oneof(
+    fc.string({ maxLength: 40 }),
+    fc.string({ unit: 'grapheme', maxLength: 20 }),
+    fc.integer(),
+    fc.double(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(fc.oneof(fc.string({ maxLength: 10 }), fc.integer()), { maxLength: 3 }),
+    fc.dictionary(fc.string({ maxLength: 5 }), fc.string({ maxLength: 5 }), { maxKeys: 2 }),
+    fc.constantFrom('admin', 'auditor', 'parent', 'customer', 'en', 'ar', '', ' ', 'a@b.co', 'x'.repeat(300), '1000000008', '2000000006', '__proto__', 'constructor'),
+    fc.constantFrom(['admin'], ['admin', 'admin'], ['auditor', 'admin'], [null], [[]]),
+  );
+  const body = (fields: string[]) =>
+    fc.tuple(fc.record(Object.fromEntries(fields.map((f) => [f, anyValue])), { requiredKeys: [] }), fc.option(fc.tuple(fc.string({ minLength: 1, maxLength: 8 }), anyValue)))
+      .map(([record, extra]) => (extra ? { ...record, [extra[0]]: extra[1] } : record));
+
+  async function expectNever5xx(method: 'post' | 'patch', path: string, fields: string[], auth: boolean, runs: number): Promise<void> {
+    await fc.assert(
+      fc.asyncProperty(body(fields), async (payload) => {
+        let request = method === 'post' ? t.http().post(path) : t.http().patch(path);
+        if (auth) request = request.set(admin.auth);
+        const response = await request.set('Content-Type', 'application/json').send(JSON.stringify(payload));
+        if (response.status >= 500) throw new Error(`${method} ${path} ${JSON.stringify(payload)} -> ${response.status} ${response.text}`);
+        if (response.status >= 400) {
+          expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+          expect(response.body.code).toMatch(/^[A-Z_]+$/);
+        }
+      }),
+      { numRuns: runs },
+    );
+  }
+
+  it('never answers 5xx to any JSON body on the user endpoints', async () => {
+    const target = await createUser(t, admin, { username: 'fuzz.target', type: 'parent', iqamaNumber: validIqama(2) });
+    await expectNever5xx('post', '/api/users', ['username', 'displayName', 'email', 'type', 'roles', 'locale', 'iqamaNumber', 'password'], true, 120);
+    await expectNever5xx('patch', `/api/users/${target.id}`, ['displayName', 'email', 'locale', 'iqamaNumber', 'roles'], true, 120);
+  });
+
+  it('never answers 5xx to any query string on the user list', async () => {
+    const key = fc.constantFrom('search', 'type', 'limit', 'cursor', 'search[]', 'limit[x]', 'x');
+    const value = fc.oneof(fc.string({ maxLength: 30 }), fc.integer().map(String), fc.constantFrom('dTE6', 'dTE6YWRtaW4', '%', '%25', '\\', "'", 'null'));
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(key, value), { maxLength: 3 }), async (pairs) => {
+        const query = new URLSearchParams(pairs).toString();
+        const response = await t.http().get(`/api/users?${query}`).set(admin.auth);
+        if (response.status >= 500) throw new Error(`GET /api/users?${query} -> ${response.status} ${response.text}`);
+        expect([200, 400]).toContain(response.status);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('never answers 5xx to any JSON body on the auth endpoints', async () => {
+    await expectNever5xx('patch', '/api/auth/me', ['displayName', 'locale'], true, 80);
+    await expectNever5xx('post', '/api/auth/refresh', ['refreshToken'], false, 60);
+    await expectNever5xx('post', '/api/auth/change-password', ['currentPassword', 'newPassword'], true, 60);
+    await expectNever5xx('post', '/api/auth/login', ['login', 'password'], false, 60);
   });
 });
