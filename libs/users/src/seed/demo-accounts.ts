@@ -94,10 +94,11 @@ export class DemoAccounts implements OnApplicationBootstrap {
 
   private async seedDemo(em: EntityManager): Promise<void> {
     for (const seed of DEMO) {
+      // The configured admin is the bootstrap admin, with ADMIN_PASSWORD: neither seeded nor listed with a demo password.
+      if (seed.username === this.config.admin?.username) continue;
       const password = this.demoPassword(seed.username);
       if (seed.signsIn) this.accounts.push({ username: seed.username, password, type: seed.type, roles: seed.roles ?? [] });
       if (await em.count(User, { username: seed.username })) continue;
-      if (seed.username === 'admin' && this.config.admin?.username === 'admin') continue;
       const user = Object.assign(new User(), {
         username: seed.username,
         displayName: seed.displayName,
