@@ -1,4 +1,6 @@
-import type { Response } from 'supertest';
+import request, { Response } from 'supertest';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createApp } from '../../apps/api/src/main';
 import { ADMIN, login, loginAdmin, SignedIn, startApp, TestApp } from '../support/harness';
 import { activeUser, expectProblem } from './support';
 
@@ -84,6 +86,41 @@ describe('failed sign-ins per address', () => {
     }
     expectLimited(await signIn(from, ADMIN.username, ADMIN.password));
     expect((await signIn('203.0.113.8', ADMIN.username, ADMIN.password)).status).toBe(200);
+  });
+});
+
+describe('across instances', () => {
+  let second: NestFastifyApplication | undefined;
+  let secondUrl: string;
+
+  beforeAll(async () => {
+    second = await createApp(t.config, { logLevel: 'silent', clock: t.clock });
+    await second.listen({ port: 0, host: '127.0.0.1' });
+    const address = second.getHttpServer().address();
+    secondUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  });
+
+  afterAll(async () => {
+    await second?.close();
+  });
+
+  it('counts failures on every instance together: three here and two there make the sixth a 429 on both', async () => {
+    const { user, password } = await activeUser(t, admin, { username: 'two.instances' });
+    for (let attempt = 1; attempt <= 3; attempt++) expect((await signIn('192.0.2.1', user.username, `wrong-${attempt}`)).status).toBe(401);
+    for (let attempt = 4; attempt <= 5; attempt++) {
+      const response = await request(secondUrl).post('/api/auth/login').set('X-Forwarded-For', '192.0.2.2').send({ login: user.username, password: `wrong-${attempt}` });
+      expect(response.status).toBe(401);
+    }
+    expectLimited(await signIn('192.0.2.1', user.username, password));
+    expectLimited(await request(secondUrl).post('/api/auth/login').set('X-Forwarded-For', '192.0.2.2').send({ login: user.username, password }));
+  });
+
+  it('refuses a session logged out on one instance on the very next request to the other', async () => {
+    const { user, password } = await activeUser(t, admin, { username: 'logout.elsewhere' });
+    const signedIn = await login(t, user.username, password);
+    expect((await request(secondUrl).get('/api/auth/me').set(signedIn.auth)).status).toBe(200);
+    expect((await t.http().post('/api/auth/logout').set(signedIn.auth)).status).toBe(204);
+    expectProblem(await request(secondUrl).get('/api/auth/me').set(signedIn.auth), 401, 'UNAUTHENTICATED');
   });
 });
 
