@@ -340,6 +340,21 @@ describe('PATCH /api/users/:id', () => {
   });
 });
 
+describe('GET /api/users/:id/sessions', () => {
+  it('lists the user\'s active sessions, none of them marked current for the admin, and 404 for an unknown user', async () => {
+    const password = strongPassword();
+    const user = await createUser(t, admin, { username: 'watched.user', password });
+    const first = await login(t, user.username, password, 'first-device');
+    await login(t, user.username, password, 'second-device');
+    await t.http().post('/api/auth/logout').set(first.auth).expect(204);
+    const response = await api.get(`/api/users/${user.id}/sessions`);
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual([expect.objectContaining({ userAgent: 'second-device', current: false, ip: '127.0.0.1' })]);
+    expectProblem(await api.get('/api/users/00000000-0000-4000-8000-000000000000/sessions'), 404, 'NOT_FOUND');
+    expectProblem(await api.get('/api/users/nope/sessions'), 404, 'NOT_FOUND');
+  });
+});
+
 describe('GET /api/users', () => {
   beforeAll(async () => {
     await createUser(t, admin, { username: 'zeta.username', displayName: 'Plain One', email: 'one@example.org' });
