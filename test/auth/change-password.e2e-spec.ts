@@ -1,9 +1,6 @@
 import { createUser, login, loginAdmin, SignedIn, startApp, TestApp } from '../support/harness';
 import { activeUser, bearer, expectProblem, fieldsOf, strongPassword } from './support';
 
-// The e2e project's testTimeout in package.json is not applied by Jest (it reads that option globally only).
-jest.setTimeout(60_000);
-
 let t: TestApp;
 let admin: SignedIn;
 

@@ -4,9 +4,6 @@ import { createApp } from '../../apps/api/src/main';
 import { ADMIN, login, loginAdmin, SignedIn, startApp, TestApp } from '../support/harness';
 import { activeUser, expectProblem } from './support';
 
-// The e2e project's testTimeout in package.json is not applied by Jest (it reads that option globally only).
-jest.setTimeout(60_000);
-
 let t: TestApp;
 let admin: SignedIn;
 

@@ -2,9 +2,6 @@ import jwt from 'jsonwebtoken';
 import { ADMIN, createUser, login, loginAdmin, SignedIn, startApp, TestApp } from '../support/harness';
 import { activeUser, bearer, expectProblem, fieldsOf, strongPassword } from './support';
 
-// The e2e project's testTimeout in package.json is not applied by Jest (it reads that option globally only).
-jest.setTimeout(60_000);
-
 let t: TestApp;
 let admin: SignedIn;
 /** The 401 body for a request without any token: every other refused token must get exactly this. */

@@ -2,9 +2,6 @@ import fc from 'fast-check';
 import { ADMIN, createUser, loginAdmin, SignedIn, startApp, TestApp, validIqama } from '../support/harness';
 import { expectProblem } from '../auth/support';
 
-// The e2e project's testTimeout in package.json is not applied by Jest (it reads that option globally only).
-jest.setTimeout(60_000);
-
 let t: TestApp;
 let admin: SignedIn;
 

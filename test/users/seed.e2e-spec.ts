@@ -1,9 +1,6 @@
 import { DemoAccounts } from '@app/users';
 import { ADMIN, login, loginAdmin, SignedIn, startApp, TestApp } from '../support/harness';
 
-// The e2e project's testTimeout in package.json is not applied by Jest (it reads that option globally only).
-jest.setTimeout(60_000);
-
 let t: TestApp;
 let admin: SignedIn;
 

@@ -3,9 +3,6 @@ import type { Test } from 'supertest';
 import { ADMIN, createUser, login, loginAdmin, SignedIn, startApp, TestApp, validIqama } from '../support/harness';
 import { expectProblem, fieldsOf, strongPassword } from '../auth/support';
 
-// The e2e project's testTimeout in package.json is not applied by Jest (it reads that option globally only).
-jest.setTimeout(60_000);
-
 let t: TestApp;
 let admin: SignedIn;
 /** Every response body this suite received, to prove no IQAMA number ever left the server. */
