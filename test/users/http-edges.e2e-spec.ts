@@ -71,6 +71,19 @@ describe('request bodies', () => {
     expect((await loginAdmin(t)).user.id).toBe(admin.user.id);
   });
 
+  it('refuses prototype-polluting bodies with 400, creating nothing', async () => {
+    const before = await userCount();
+    for (const body of [
+      '{"username":"proto.user","displayName":"P","type":"user","__proto__":{"roles":["admin"]}}',
+      '{"username":"proto.user","displayName":"P","type":"user","constructor":{"prototype":{"roles":["admin"]}}}',
+    ]) {
+      const response = await t.http().post('/api/users').set(admin.auth).set('Content-Type', 'application/json').send(body);
+      expectProblem(response, 400, 'VALIDATION_FAILED');
+    }
+    expect(await userCount()).toBe(before);
+    expect(({} as { roles?: unknown }).roles).toBeUndefined();
+  });
+
   it('answers an oversized body with 413 problem+json, creating nothing', async () => {
     const before = await userCount();
     const response = await t.http().post('/api/users').set(admin.auth).set('Content-Type', 'application/json')

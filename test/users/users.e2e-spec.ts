@@ -284,11 +284,19 @@ describe('PATCH /api/users/:id', () => {
     expect((await api.post('/api/users', { username: 'parent.next', displayName: 'N', type: 'parent', iqamaNumber: number })).status).toBe(201);
   });
 
-  it('sets and clears roles', async () => {
-    const user = await createUser(t, admin, { username: 'role.holder' });
+  it('sets and clears roles, taking effect on the holder\'s very next request', async () => {
+    const initial = strongPassword();
+    const user = await createUser(t, admin, { username: 'role.holder', password: initial });
+    const holder = await login(t, user.username, initial);
+    await t.http().post('/api/auth/change-password').set(holder.auth).send({ currentPassword: initial, newPassword: strongPassword() }).expect(204);
+    expectProblem(await t.http().get('/api/users').set(holder.auth), 403, 'FORBIDDEN');
+
     expect((await api.patch(`/api/users/${user.id}`, { roles: ['admin', 'auditor'] })).body.roles).toEqual(['admin', 'auditor']);
+    expect((await t.http().get('/api/users').set(holder.auth)).status).toBe(200);
+
     expect((await api.patch(`/api/users/${user.id}`, { roles: [] })).body.roles).toEqual([]);
     expect((await rowOf(user.id)).roles).toEqual([]);
+    expectProblem(await t.http().get('/api/users').set(holder.auth), 403, 'FORBIDDEN');
   });
 
   it('refuses invalid values with 400 naming the field, and changes nothing (not even the valid fields sent alongside)', async () => {
