@@ -33,6 +33,9 @@ describe('the refresh token codec', () => {
     ['a generation of ten digits', `${SESSION}.1234567890.${'a'.repeat(43)}`],
     ['a non-numeric generation', `${SESSION}.x.${'a'.repeat(43)}`],
     ['a short session id', `${SESSION.slice(1)}.0.${'a'.repeat(43)}`],
+    ['a session id of dashes', `${'-'.repeat(36)}.0.${'a'.repeat(43)}`],
+    ['a session id with misplaced dashes', `${SESSION.replace(/-/g, '')}----.0.${'a'.repeat(43)}`],
+    ['an upper-case session id', `${SESSION.toUpperCase()}.0.${'a'.repeat(43)}`],
     ['spaces', ` ${SESSION}.0.${'a'.repeat(43)}`],
   ])('refuses %s', (_what, value) => {
     expect(parseRefreshToken(value)).toBeNull();

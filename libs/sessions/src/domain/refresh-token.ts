@@ -7,7 +7,8 @@ export interface RefreshToken {
   secret: string;
 }
 
-const FORMAT = /^([0-9a-f-]{36})\.(\d{1,9})\.([A-Za-z0-9_-]{43})$/;
+// The session id must be a real UUID: anything else would reach the uuid column and fail there (a 500).
+const FORMAT = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.(\d{1,9})\.([A-Za-z0-9_-]{43})$/;
 
 export function newRefreshSecret(): string {
   return randomBytes(32).toString('base64url');
