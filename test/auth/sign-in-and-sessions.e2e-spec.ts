@@ -118,7 +118,14 @@ describe('refresh tokens', () => {
     const signedIn = await loginAdmin(t);
     const [sessionId, generation, secret] = signedIn.refreshToken.split('.');
     const flipped = `${secret.slice(0, -1)}${secret.endsWith('A') ? 'B' : 'A'}`;
-    for (const refreshToken of ['garbage', `${sessionId}.${generation}.${flipped}`, `${sessionId}.7.${secret}`, `00000000-0000-4000-8000-000000000000.0.${secret}`]) {
+    for (const refreshToken of [
+      'garbage',
+      `${sessionId}.${generation}.${flipped}`,
+      `${sessionId}.7.${secret}`,
+      `00000000-0000-4000-8000-000000000000.0.${secret}`,
+      `${'-'.repeat(36)}.0.${secret}`,
+      `${sessionId.replace(/-/g, '')}----.0.${secret}`,
+    ]) {
       const response = await t.http().post('/api/auth/refresh').send({ refreshToken });
       expectProblem(response, 401, 'UNAUTHENTICATED');
       expect(response.body).toEqual(anonymousBody);

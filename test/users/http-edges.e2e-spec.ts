@@ -14,6 +14,10 @@ afterAll(async () => {
   await t?.stop();
 });
 
+function response400Fields(response: { body: { errors?: { field: string }[] } }): string[] {
+  return (response.body.errors ?? []).map((e) => e.field);
+}
+
 async function userCount(): Promise<number> {
   return (await t.sql<{ n: number }>('select count(*)::int as n from app_user'))[0].n;
 }
@@ -82,6 +86,34 @@ describe('request bodies', () => {
     }
     expect(await userCount()).toBe(before);
     expect(({} as { roles?: unknown }).roles).toBeUndefined();
+  });
+
+  it('refuses a NUL character in any text with 400 naming the field, changing nothing', async () => {
+    const nul = 'a\u0000b';
+    const before = await userCount();
+    const cases: [string, string, Record<string, unknown>, string, boolean][] = [
+      ['post', '/api/users', { username: 'nul.user', displayName: nul, type: 'user' }, 'displayName', true],
+      ['post', '/api/users', { username: 'nul.user', displayName: 'N', type: 'user', password: `Strong-${nul}-Password-81` }, 'password', true],
+      ['patch', `/api/users/${admin.user.id}`, { displayName: nul }, 'displayName', true],
+      ['patch', '/api/auth/me', { displayName: nul }, 'displayName', true],
+      ['post', '/api/auth/change-password', { currentPassword: ADMIN.password, newPassword: `Strong-${nul}-Password-81` }, 'newPassword', true],
+      ['post', '/api/auth/login', { login: `${ADMIN.username}\u0000`, password: ADMIN.password }, 'login', false],
+      ['post', '/api/auth/login', { login: `${ADMIN.email}\u0000`, password: ADMIN.password }, 'login', false],
+      ['post', '/api/auth/login', { login: ADMIN.username, password: `${ADMIN.password}\u0000tail` }, 'password', false],
+      ['post', '/api/auth/refresh', { refreshToken: nul }, 'refreshToken', false],
+    ];
+    for (const [method, path, body, field, authenticated] of cases) {
+      let request = method === 'post' ? t.http().post(path) : t.http().patch(path);
+      if (authenticated) request = request.set(admin.auth);
+      const response = await request.send(body);
+      expectProblem(response, 400, 'VALIDATION_FAILED');
+      expect(response.body.errors).toContainEqual({ field, message: 'must not contain a NUL character' });
+    }
+    const search = await t.http().get('/api/users?search=a%00b').set(admin.auth);
+    expectProblem(search, 400, 'VALIDATION_FAILED');
+    expect(response400Fields(search)).toEqual(['search']);
+    expect(await userCount()).toBe(before);
+    expect((await t.http().get('/api/auth/me').set(admin.auth)).body.displayName).toBe('Administrator');
   });
 
   it('answers an oversized body with 413 problem+json, creating nothing', async () => {
@@ -196,7 +228,7 @@ describe('bad input anywhere', () => {
     fc.constant(null),
     fc.array(fc.oneof(fc.string({ maxLength: 10 }), fc.integer()), { maxLength: 3 }),
     fc.dictionary(fc.string({ maxLength: 5 }), fc.string({ maxLength: 5 }), { maxKeys: 2 }),
-    fc.constantFrom('admin', 'auditor', 'parent', 'customer', 'en', 'ar', '', ' ', 'a@b.co', 'x'.repeat(300), '1000000008', '2000000006', '__proto__', 'constructor'),
+    fc.constantFrom('admin', 'auditor', 'parent', 'customer', 'en', 'ar', '', ' ', 'a@b.co', 'x'.repeat(300), '1000000008', '2000000006', '__proto__', 'constructor', 'a\u0000b', '\u0000'),
     fc.constantFrom(['admin'], ['admin', 'admin'], ['auditor', 'admin'], [null], [[]]),
   );
   const body = (fields: string[]) =>
@@ -227,7 +259,7 @@ describe('bad input anywhere', () => {
 
   it('never answers 5xx to any query string on the user list', async () => {
     const key = fc.constantFrom('search', 'type', 'limit', 'cursor', 'search[]', 'limit[x]', 'x');
-    const value = fc.oneof(fc.string({ maxLength: 30 }), fc.integer().map(String), fc.constantFrom('dTE6', 'dTE6YWRtaW4', '%', '%25', '\\', "'", 'null'));
+    const value = fc.oneof(fc.string({ maxLength: 30 }), fc.integer().map(String), fc.constantFrom('dTE6', 'dTE6YWRtaW4', '%', '%25', '\\', "'", 'null', 'a\u0000b'));
     await fc.assert(
       fc.asyncProperty(fc.array(fc.tuple(key, value), { maxLength: 3 }), async (pairs) => {
         const query = new URLSearchParams(pairs).toString();
