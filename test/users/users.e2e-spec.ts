@@ -138,6 +138,19 @@ describe('POST /api/users', () => {
     expect(await userCount()).toBe(before);
   });
 
+  it('settles simultaneous creations of one username, email or IQAMA with one 201 and 409s, never a 5xx', async () => {
+    const number = iqama();
+    const attempts = await Promise.all([
+      ...['Race.Name', 'race.name', 'RACE.NAME'].map((username, i) => api.post('/api/users', { username, displayName: 'R', type: 'user', email: `race${i}@example.org` })),
+      ...['Race.Mail@example.org', 'race.mail@EXAMPLE.org', 'RACE.MAIL@example.org'].map((email, i) => api.post('/api/users', { username: `race.mail.${i}`, displayName: 'R', type: 'user', email })),
+      ...[0, 1, 2].map((i) => api.post('/api/users', { username: `race.iqama.${i}`, displayName: 'R', type: 'parent', iqamaNumber: number })),
+    ]);
+    const outcome = (from: number) => attempts.slice(from, from + 3).map((r) => r.body.code ?? r.status).sort();
+    expect(outcome(0)).toEqual([201, 'USERNAME_TAKEN', 'USERNAME_TAKEN']);
+    expect(outcome(3)).toEqual([201, 'EMAIL_TAKEN', 'EMAIL_TAKEN']);
+    expect(outcome(6)).toEqual([201, 'IQAMA_TAKEN', 'IQAMA_TAKEN']);
+  });
+
   it.each(['customer', 'supplier', 'employee', 'user'])('refuses an IQAMA number on a %s with 400 naming iqamaNumber', async (type) => {
     const before = await userCount();
     const response = await api.post('/api/users', { username: `not.parent.${type}`, displayName: 'X', type, iqamaNumber: iqama() });
