@@ -31,8 +31,9 @@ describe('request bodies', () => {
       const response = await t.http().post('/api/users').set(admin.auth).set('Content-Type', contentType).send(newUser);
       expectProblem(response, 415, 'UNSUPPORTED_MEDIA_TYPE');
     }
-    const form = await t.http().post('/api/users').set(admin.auth).type('form').send({ username: 'form.user', displayName: 'Form', type: 'user' });
+    const form = await t.http().post('/api/users').set(admin.auth).set('X-Request-Id', 'form-request-1').type('form').send({ username: 'form.user', displayName: 'Form', type: 'user' });
     expectProblem(form, 415, 'UNSUPPORTED_MEDIA_TYPE');
+    expect(form.headers['x-request-id']).toBe('form-request-1');
     const signIn = await t.http().post('/api/auth/login').set('Content-Type', 'text/plain').send(JSON.stringify({ login: ADMIN.username, password: ADMIN.password }));
     expectProblem(signIn, 415, 'UNSUPPORTED_MEDIA_TYPE');
     expect(await userCount()).toBe(before);
@@ -121,6 +122,7 @@ describe('request bodies', () => {
     const response = await t.http().post('/api/users').set(admin.auth).set('Content-Type', 'application/json')
       .send(JSON.stringify({ username: 'big.body', displayName: 'x'.repeat(100 * 1024), type: 'user' }));
     expectProblem(response, 413, 'PAYLOAD_TOO_LARGE');
+    expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     expect(await userCount()).toBe(before);
   });
 });
