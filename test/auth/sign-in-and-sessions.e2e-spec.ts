@@ -350,6 +350,17 @@ describe('time', () => {
     expectProblem(wrong, 401, 'INVALID_CREDENTIALS');
   });
 
+  it('keeps lastUsedAt of a session up to date as it is used', async () => {
+    const signedIn = await loginAdmin(t);
+    const sid = decode(signedIn.accessToken).sid;
+    const listed = async () => ((await t.http().get('/api/auth/sessions').set(signedIn.auth)).body as { id: string; createdAt: string; lastUsedAt: string }[]).find((s) => s.id === sid)!;
+    const fresh = await listed();
+    expect(fresh.lastUsedAt).toBe(fresh.createdAt);
+    t.clock.advanceSeconds(300);
+    const later = await listed();
+    expect(new Date(later.lastUsedAt).getTime() - new Date(fresh.createdAt).getTime()).toBeGreaterThanOrEqual(300_000);
+  });
+
   it('does not list or honour sessions whose refresh lifetime has passed', async () => {
     const signedIn = await loginAdmin(t);
     t.clock.advanceSeconds(30 * 24 * 3600 + 1);
