@@ -19,6 +19,9 @@ const SWEEP_BATCH = 50;
 /** Rows younger than this are left to the instance that committed them (it delivers right after commit). */
 const SWEEP_GRACE_SECONDS = 5;
 const AWAIT_DELIVERY_TIMEOUT_MS = 15000;
+/** A consumer that fails once (a dropped connection, a deadlock) usually succeeds on a prompt second try. */
+const IMMEDIATE_RETRIES = 2;
+const IMMEDIATE_RETRY_DELAY_MS = 100;
 
 /**
  * Delivers committed outbox events to the EventBus: right after the commit that stored them, and again
@@ -74,10 +77,14 @@ export class OutboxDispatcher implements OnModuleInit, OnApplicationBootstrap, O
     void tracked.finally(() => this.inFlight.delete(tracked));
   }
 
-  /** Delivers the given events now; resolves when they are delivered (here or by another instance). */
+  /**
+   * Delivers the given events now; resolves when they are delivered (here or by another instance). A failed
+   * delivery is retried at once a couple of times: the caller may be waiting on it (the complete endpoint
+   * answers only after the sessions are revoked); what still fails is left to the sweeper's back-off.
+   */
   async deliverNow(ids: string[]): Promise<void> {
     const claimed = await this.claim('id in (?)', [ids]);
-    const results = await Promise.allSettled(claimed.map((row) => this.deliver(row)));
+    const results = await Promise.allSettled(claimed.map((row) => this.deliverRetryingPromptly(row)));
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failure) throw failure.reason;
     const elsewhere = ids.filter((id) => !claimed.some((row) => row.id === id));
@@ -109,6 +116,21 @@ export class OutboxDispatcher implements OnModuleInit, OnApplicationBootstrap, O
         returning id, name, payload, attempts`,
       params,
     );
+  }
+
+  private async deliverRetryingPromptly(row: OutboxRow): Promise<void> {
+    for (let retry = 0; ; retry++) {
+      try {
+        return await this.deliver(row);
+      } catch (error) {
+        if (retry >= IMMEDIATE_RETRIES || this.stopped) throw error;
+        await new Promise((resolve) => setTimeout(resolve, IMMEDIATE_RETRY_DELAY_MS * 2 ** retry));
+        const [again] = await this.claim('id = ?', [row.id]);
+        // Taken by another instance's sweeper in the meantime: it delivers; wait for it like for any other.
+        if (!again) return this.waitUntilDelivered([row.id]);
+        row = again;
+      }
+    }
   }
 
   private async deliver(row: OutboxRow): Promise<void> {
