@@ -16,7 +16,9 @@ export class GetPasswordResetEmailHandler implements IQueryHandler<GetPasswordRe
   ) {}
 
   async execute({ resetId }: GetPasswordResetEmailQuery): Promise<PasswordResetEmailContent> {
-    const em = this.em.fork();
+    // Asked from inside the caller's transaction (queueing the email), it reads on that transaction's
+    // connection: taking a second one while holding the first deadlocks once the pool runs dry.
+    const em = this.em.fork({ keepTransactionContext: true });
     const reset = await em.findOne(PasswordReset, { id: resetId });
     const user = reset ? await em.findOne(User, { id: reset.userId }) : null;
     if (!reset || !user) return notFound(resetId);
