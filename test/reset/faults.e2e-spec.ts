@@ -1,0 +1,200 @@
+import { JobQueue, OutboxDispatcher } from '@app/core';
+import { RevokeUserSessionsHandler } from '@app/sessions/revoke-user-sessions/revoke-user-sessions.handler';
+import { createUser, eventually, loginAdmin, SignedIn, startApp, TestApp } from '../support/harness';
+import {
+  attemptLogin,
+  expectProblem,
+  getReset,
+  listResets,
+  pendingCopyExists,
+  postComplete,
+  postReset,
+  resetOk,
+  ResetView,
+  ROOMY_LIMITS,
+  signIn,
+  STRONG_PASSWORD,
+} from './reset-support';
+
+let t: TestApp;
+let admin: SignedIn;
+
+beforeAll(async () => {
+  t = await startApp({ env: ROOMY_LIMITS });
+  admin = await loginAdmin(t);
+});
+
+afterEach(() => {
+  jest.restoreAllMocks();
+});
+
+afterAll(async () => {
+  await t?.stop();
+});
+
+function me(session: SignedIn) {
+  return t.http().get('/api/auth/me').set(session.auth);
+}
+
+function mailsTo(address: string) {
+  return t.smtp.messages.filter((m) => m.to.includes(address));
+}
+
+function untilDelivery(userId: string, resetId: string, delivery: string): Promise<ResetView> {
+  return eventually(async () => {
+    const view = await getReset(t, admin, userId, resetId);
+    return view.email.delivery === delivery ? view : null;
+  }, 30_000, `email delivery ${delivery}`);
+}
+
+async function completedEventOf(resetId: string): Promise<{ id: string; attempts: number; dispatched: boolean }[]> {
+  return t.sql(
+    `select id, attempts, dispatched_at is not null as dispatched from outbox_event
+      where name = 'users.password_reset_completed' and payload->>'resetId' = $1`,
+    [resetId],
+  );
+}
+
+async function revocationsOf(resetId: string): Promise<{ count: number }[]> {
+  return t.sql(
+    `select (payload->>'count')::int as count from outbox_event
+      where name = 'sessions.user_sessions_revoked' and payload->>'correlationId' = $1`,
+    [resetId],
+  );
+}
+
+async function userWithTwoSessions() {
+  const user = await createUser(t, admin, { password: STRONG_PASSWORD });
+  return { user, phone: await signIn(t, user.username, STRONG_PASSWORD, 'phone'), laptop: await signIn(t, user.username, STRONG_PASSWORD, 'laptop') };
+}
+
+describe('faults between a reset and its follow-up work', () => {
+  it('retries a session revocation that fails once: the admin still gets 200 after both sessions ended, and they end once', async () => {
+    const { user, phone, laptop } = await userWithTwoSessions();
+    const reset = await resetOk(t, admin, user.id);
+    const handler = t.app.get(RevokeUserSessionsHandler);
+    const execute = jest.spyOn(handler, 'execute').mockRejectedValueOnce(new Error('connection reset while revoking'));
+
+    const response = await postComplete(t, admin, user.id, reset.id, { sendEmail: false, logoutSessions: true });
+
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ status: 'completed', logoutSessions: true, sessionsRevoked: 2 });
+    expectProblem(await me(phone), 401, 'UNAUTHENTICATED');
+    expectProblem(await me(laptop), 401, 'UNAUTHENTICATED');
+    expect(execute).toHaveBeenCalledTimes(2);
+    expect(await revocationsOf(reset.id)).toEqual([{ count: 2 }]);
+    const [event] = await completedEventOf(reset.id);
+    expect(event.dispatched).toBe(true);
+    const receipts = await t.sql(`select count(*)::int as n from processed_message where event_id = $1 and consumer = 'sessions.revoke-user-sessions'`, [event.id]);
+    expect(receipts).toEqual([{ n: 1 }]);
+  });
+
+  it('retries queueing the email when the job queue fails once: exactly one email, sent once', async () => {
+    const user = await createUser(t, admin);
+    const reset = await resetOk(t, admin, user.id);
+    const jobs = t.app.get(JobQueue);
+    const send = jest.spyOn(jobs, 'send').mockRejectedValueOnce(new Error('job queue unavailable'));
+
+    const response = await postComplete(t, admin, user.id, reset.id, { sendEmail: true, logoutSessions: false });
+
+    expect(response.status).toBe(200);
+    expect(send).toHaveBeenCalledTimes(2);
+    const sent = await untilDelivery(user.id, reset.id, 'sent');
+    expect(sent.email).toMatchObject({ delivery: 'sent', attempts: 1 });
+    expect(mailsTo(user.email!)).toHaveLength(1);
+    expect(mailsTo(user.email!)[0].parsed.text).toContain(reset.password!);
+    expect(await t.sql(`select count(*)::int as n from pgboss.job where name = 'password-reset-email' and data->>'resetId' = $1`, [reset.id])).toEqual([{ n: 1 }]);
+  });
+
+  it('loses nothing when the process stops between the commit and the dispatch: the leftover is delivered later, once', async () => {
+    const { user, phone, laptop } = await userWithTwoSessions();
+    const reset = await resetOk(t, admin, user.id);
+    const dispatcher = t.app.get(OutboxDispatcher);
+    const skipped: string[][] = [];
+    // The "crash": the transaction commits, then nothing delivers its events.
+    jest.spyOn(dispatcher, 'deliverNow').mockImplementationOnce(async (ids: string[]) => {
+      skipped.push(ids);
+    });
+
+    const response = await postComplete(t, admin, user.id, reset.id, { sendEmail: true, logoutSessions: true });
+
+    expect(response.status).toBe(200);
+    const [event] = await completedEventOf(reset.id);
+    expect(skipped).toEqual([[event.id]]);
+    expect(event.dispatched).toBe(false);
+    // The sweeper (every 2 s, rows older than 5 s) takes it up.
+    await eventually(async () => (await me(phone)).status === 401, 30_000, 'the old sessions to be revoked by the sweeper');
+    expectProblem(await me(laptop), 401, 'UNAUTHENTICATED');
+    const sent = await untilDelivery(user.id, reset.id, 'sent');
+    expect(sent).toMatchObject({ sessionsRevoked: 2, email: { delivery: 'sent', attempts: 1 } });
+    expect(mailsTo(user.email!)).toHaveLength(1);
+    expect(await revocationsOf(reset.id)).toEqual([{ count: 2 }]);
+    expect(await completedEventOf(reset.id)).toEqual([{ id: event.id, attempts: 1, dispatched: true }]);
+  });
+
+  it('leaves one winner of two racing resets; the loser is RESET_SUPERSEDED and its password is never emailed', async () => {
+    const user = await createUser(t, admin);
+    const [a, b] = await Promise.all([postReset(t, admin, user.id, {}), postReset(t, admin, user.id, {})]);
+    expect([a.status, b.status]).toEqual([201, 201]);
+
+    const list = await listResets(t, admin, user.id);
+    expect(list.map((r) => r.status)).toEqual(['pending', 'superseded']);
+    const winner = [a.body, b.body].find((r) => r.id === list[0].id);
+    const loser = [a.body, b.body].find((r) => r.id === list[1].id);
+    expect(winner && loser).toBeTruthy();
+
+    const [loserComplete, winnerComplete] = await Promise.all([
+      postComplete(t, admin, user.id, loser.id, { sendEmail: true, logoutSessions: true }),
+      postComplete(t, admin, user.id, winner.id, { sendEmail: true, logoutSessions: true }),
+    ]);
+
+    expectProblem(loserComplete, 409, 'RESET_SUPERSEDED');
+    expect(winnerComplete.status).toBe(200);
+    await untilDelivery(user.id, winner.id, 'sent');
+    const mails = mailsTo(user.email!);
+    expect(mails).toHaveLength(1);
+    expect(mails[0].raw).toContain(winner.password);
+    expect(mails[0].raw).not.toContain(loser.password);
+    expect(await pendingCopyExists(t, loser.id)).toBe(false);
+    expect((await getReset(t, admin, user.id, loser.id)).email.delivery).toBe('not_requested');
+    expectProblem(await attemptLogin(t, user.username, loser.password), 401, 'INVALID_CREDENTIALS');
+    expect((await attemptLogin(t, user.username, winner.password)).status).toBe(200);
+  });
+
+  it('delivers each of 20 concurrent completes of different users exactly once', async () => {
+    const users = [];
+    for (let i = 0; i < 20; i++) {
+      const user = await createUser(t, admin, { password: STRONG_PASSWORD });
+      const session = await signIn(t, user.username, STRONG_PASSWORD, 'device');
+      const reset = await resetOk(t, admin, user.id);
+      users.push({ user, session, reset });
+    }
+
+    const responses = await Promise.all(users.map(({ user, reset }) => postComplete(t, admin, user.id, reset.id, { sendEmail: true, logoutSessions: true })));
+
+    expect(responses.map((r) => r.status)).toEqual(users.map(() => 200));
+    expect(responses.map((r) => r.body.sessionsRevoked)).toEqual(users.map(() => 1));
+    for (const { session } of users) expectProblem(await me(session), 401, 'UNAUTHENTICATED');
+    for (const { user, reset } of users) {
+      const view = await untilDelivery(user.id, reset.id, 'sent');
+      expect(view.email).toMatchObject({ delivery: 'sent', attempts: 1, address: user.email });
+    }
+    for (const { user, reset } of users) {
+      const mails = mailsTo(user.email!);
+      expect(mails).toHaveLength(1);
+      expect(mails[0].parsed.text).toContain(reset.password!);
+      expect(await revocationsOf(reset.id)).toEqual([{ count: 1 }]);
+    }
+    const resetIds = users.map(({ reset }) => reset.id);
+    const jobs = await t.sql<{ n: number }>(
+      `select count(*)::int as n from pgboss.job where name = 'password-reset-email' and data->>'resetId' = any($1::text[])`,
+      [resetIds],
+    );
+    expect(jobs).toEqual([{ n: 20 }]);
+    const undelivered = await t.sql(
+      `select id from outbox_event where name = 'users.password_reset_completed' and payload->>'resetId' = any($1::text[]) and dispatched_at is null`,
+      [resetIds],
+    );
+    expect(undelivered).toEqual([]);
+  });
+});
