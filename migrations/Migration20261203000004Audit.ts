@@ -49,6 +49,8 @@ export class Migration20261203000004Audit extends Migration {
         hash bytea not null,
         constraint audit_event_event_id_key unique (event_id),
         constraint audit_event_prev_hash_key unique (prev_hash),
+        -- Action names are plain identifiers: the CSV export relies on it to write them unquoted.
+        constraint audit_event_action_name check (action ~ '^[a-z][a-z_]*(\.[a-z][a-z_]*)*$'),
         constraint audit_event_hash_length check (octet_length(hash) = 32 and octet_length(prev_hash) = 32),
         constraint audit_event_details_object check (jsonb_typeof(details) = 'object')
       )`);
@@ -109,6 +111,7 @@ export class Migration20261203000004Audit extends Migration {
     this.addSql('create index audit_event_occurred_at_idx on audit_event (occurred_at, seq)');
     this.addSql('create index audit_event_action_idx on audit_event (action, seq)');
     this.addSql('create index audit_event_actor_idx on audit_event (actor_id, seq) where actor_id is not null');
+    this.addSql('create index audit_event_actor_action_idx on audit_event (actor_id, action, seq) where actor_id is not null');
     this.addSql('create index audit_event_target_idx on audit_event (target_id, seq) where target_id is not null');
     this.addSql('create index audit_event_correlation_idx on audit_event (correlation_id, seq) where correlation_id is not null');
   }

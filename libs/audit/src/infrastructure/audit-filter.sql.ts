@@ -25,9 +25,12 @@ export class SqlParameters {
 const MAX_SEQ = '9223372036854775807';
 
 /**
- * The first seq recorded at or after an instant. `occurred_at` never decreases along `seq` (the recorder
- * guarantees it), so a time window is a seq range: bounding `seq` lets every filter's (column, seq) index
- * stop at the window's edge instead of reading on to the start of the table.
+ * The first seq recorded at or after an instant (one probe of the (occurred_at, seq) index). `occurred_at`
+ * never decreases along `seq` (the recorder guarantees it), so a time window is exactly a seq range.
+ * Filtering on that range alone, without repeating the occurred_at condition, matters: given both, the
+ * planner multiplied two range estimates into a handful of rows and read the whole window through the
+ * occurred_at index and sorted it (32 ms for a 7-day window at 1M rows) instead of walking the primary key
+ * backwards from the cursor (0.6 ms).
  */
 export function firstSeqAtOrAfter(instantParam: string): string {
   return `coalesce((select b.seq from audit_event b where b.occurred_at >= ${instantParam}::timestamptz
@@ -37,14 +40,8 @@ export function firstSeqAtOrAfter(instantParam: string): string {
 /** SQL conditions (joined with AND, never empty) for a filter, on table `audit_event` unaliased. */
 export function auditConditions(filter: AuditFilter, params: SqlParameters): string {
   const conditions = ['true'];
-  if (filter.from) {
-    const from = params.add(filter.from);
-    conditions.push(`seq >= ${firstSeqAtOrAfter(from)}`, `occurred_at >= ${from}::timestamptz`);
-  }
-  if (filter.to) {
-    const to = params.add(filter.to);
-    conditions.push(`seq < ${firstSeqAtOrAfter(to)}`, `occurred_at < ${to}::timestamptz`);
-  }
+  if (filter.from) conditions.push(`seq >= ${firstSeqAtOrAfter(params.add(filter.from))}`);
+  if (filter.to) conditions.push(`seq < ${firstSeqAtOrAfter(params.add(filter.to))}`);
   if (filter.actions && filter.actions.length > 0) {
     conditions.push(filter.actions.length === 1 ? `action = ${params.add(filter.actions[0])}` : `action = any(${params.add(filter.actions)}::text[])`);
   }

@@ -1,6 +1,6 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { AuditDatabase } from '../infrastructure/audit-database';
-import { auditConditions, OCCURRED_AT_TEXT, SqlParameters } from '../infrastructure/audit-filter.sql';
+import { AuditFilter, auditConditions, OCCURRED_AT_TEXT, SqlParameters } from '../infrastructure/audit-filter.sql';
 import { encodeAuditCursor } from './audit-cursor';
 import { AuditEventPage, AuditEventView, AuditPartyView, ListAuditEventsQuery } from './list-audit-events.query';
 
@@ -20,11 +20,18 @@ interface AuditEventRow {
   details: Record<string, unknown>;
 }
 
+const ROW_COLUMNS = `seq, id, occurred_at, action, actor_id, actor_username, target_id, target_username, ip, user_agent,
+  request_id, correlation_id, details`;
+
 /**
  * Keyset pagination on seq, newest first: `seq < cursor order by seq desc`. Rows recorded during a walk
  * get higher seqs than any cursor already handed out, so a walk neither repeats nor skips a row. One row
- * more than asked is read to know whether there is a next page. The order names the table's seq: the
- * output column of that name is text.
+ * more than asked is read to know whether there is a next page.
+ *
+ * Several actions are read as one ordered branch per action, merged (Merge Append): each branch walks its
+ * (action, seq) or (actor_id, action, seq) index backwards and stops after a page. A single scan with
+ * `action = any(…)` would walk the primary key and skip everything else: for two rare actions, thousands
+ * of rows per page.
  */
 @QueryHandler(ListAuditEventsQuery)
 export class ListAuditEventsHandler implements IQueryHandler<ListAuditEventsQuery, AuditEventPage> {
@@ -32,20 +39,24 @@ export class ListAuditEventsHandler implements IQueryHandler<ListAuditEventsQuer
 
   async execute({ filter, limit, beforeSeq }: ListAuditEventsQuery): Promise<AuditEventPage> {
     const params = new SqlParameters();
-    const where = auditConditions(filter, params);
+    const pageSize = params.add(limit + 1);
     const keyset = beforeSeq === null ? '' : ` and seq < ${params.add(beforeSeq)}::bigint`;
+    const branch = (part: AuditFilter) =>
+      `(select ${ROW_COLUMNS} from audit_event where ${auditConditions(part, params)}${keyset} order by seq desc limit ${pageSize})`;
+    const actions = filter.actions ?? [];
+    const branches = actions.length > 1 ? actions.map((action) => branch({ ...filter, actions: [action] })) : [branch(filter)];
+    // The outer order names the inner seq (a bigint): the output column of that name is text.
     const rows = await this.database.query<AuditEventRow>(
       `select seq::text as seq, id, ${OCCURRED_AT_TEXT} as occurred_at, action, actor_id, actor_username,
               target_id, target_username, ip, user_agent, request_id, correlation_id, details
-         from audit_event
-        where ${where}${keyset}
-        order by audit_event.seq desc
-        limit ${params.add(limit + 1)}`,
+         from (${branches.join(' union all ')}) page
+        order by page.seq desc
+        limit ${pageSize}`,
       params.values,
     );
-    const page = rows.slice(0, limit);
+    const items = rows.slice(0, limit);
     const hasMore = rows.length > limit;
-    return { items: page.map(toView), nextCursor: hasMore ? encodeAuditCursor(page[page.length - 1].seq) : null };
+    return { items: items.map(toView), nextCursor: hasMore ? encodeAuditCursor(items[items.length - 1].seq) : null };
   }
 }
 
