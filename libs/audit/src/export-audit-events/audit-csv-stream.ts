@@ -1,25 +1,30 @@
 import { Readable } from 'node:stream';
 import type { PoolClient } from 'pg';
 import { RAW_TEXT } from '../infrastructure/audit-database';
-import { AUDIT_CSV_HEADER, csvRecord } from './audit-csv';
+import { AUDIT_CSV_HEADER, auditCsvRecord } from './audit-csv';
 
-const BATCH_ROWS = 2000;
+type Row = (string | null)[];
+
+const BATCH_ROWS = 1000;
+/** Rows per pushed string: small enough (~40 KB) for V8's young generation, so garbage never piles up in the old one. */
+const CHUNK_ROWS = 100;
 const CURSOR = 'audit_export';
 
 /**
- * CSV read from a server-side cursor as the client takes it: the next batch is fetched only when the
- * socket has drained the previous one (Readable back-pressure), so memory stays flat whatever the row
- * count. The first batch is fetched before the response starts, so a failing query is still an ordinary
- * error response rather than a truncated file.
+ * CSV read from a server-side cursor as the client takes it (Readable back-pressure): memory stays flat
+ * whatever the row count. One batch is fetched ahead, so PostgreSQL produces the next rows while this
+ * process formats the current ones. The first batch is fetched before the response starts, so a failing
+ * query is still an ordinary error response rather than a truncated file.
  */
 export class AuditCsvStream extends Readable {
-  private fetching = false;
+  private waiting = false;
+  private finishing = false;
   private released = false;
 
   private constructor(
     private readonly client: PoolClient,
-    private pending: string | null,
-    private exhausted: boolean,
+    private chunks: string[],
+    private next: Promise<Row[]> | null,
   ) {
     super({ highWaterMark: 256 * 1024 });
   }
@@ -30,7 +35,7 @@ export class AuditCsvStream extends Readable {
       await client.query('begin read only');
       await client.query(`declare ${CURSOR} no scroll cursor for ${select}`, values);
       const first = await fetchBatch(client);
-      return new AuditCsvStream(client, AUDIT_CSV_HEADER + toCsv(first), first.length < BATCH_ROWS);
+      return new AuditCsvStream(client, [AUDIT_CSV_HEADER, ...toChunks(first)], first.length === BATCH_ROWS ? fetchBatch(client) : null);
     } catch (error) {
       client.release(true);
       throw error;
@@ -38,22 +43,17 @@ export class AuditCsvStream extends Readable {
   }
 
   override _read(): void {
-    if (this.pending !== null) {
-      const chunk = this.pending;
-      this.pending = null;
-      this.push(chunk);
-      if (this.exhausted) this.finish();
-      return;
-    }
-    if (this.fetching || this.exhausted) return;
-    this.fetching = true;
-    fetchBatch(this.client).then(
+    while (this.chunks.length > 0) if (!this.push(this.chunks.shift())) return;
+    if (this.waiting || this.finishing) return;
+    if (this.next === null) return this.finish();
+    this.waiting = true;
+    this.next.then(
       (rows) => {
-        this.fetching = false;
+        this.waiting = false;
         if (this.destroyed) return;
-        if (rows.length < BATCH_ROWS) this.exhausted = true;
-        if (rows.length > 0) this.push(toCsv(rows));
-        if (this.exhausted) this.finish();
+        this.next = rows.length === BATCH_ROWS ? fetchBatch(this.client) : null;
+        this.chunks = toChunks(rows);
+        this._read();
       },
       (error: Error) => this.destroy(error),
     );
@@ -66,6 +66,7 @@ export class AuditCsvStream extends Readable {
   }
 
   private finish(): void {
+    this.finishing = true;
     this.client.query('commit').then(
       () => {
         this.release(false);
@@ -82,13 +83,19 @@ export class AuditCsvStream extends Readable {
   }
 }
 
-async function fetchBatch(client: PoolClient): Promise<(string | null)[][]> {
-  const result = await client.query<(string | null)[]>({ text: `fetch forward ${BATCH_ROWS} from ${CURSOR}`, rowMode: 'array', types: RAW_TEXT });
-  return result.rows;
+/** Starts fetching the next batch; a failure is reported to whoever awaits it, never as an unhandled rejection. */
+function fetchBatch(client: PoolClient): Promise<Row[]> {
+  const batch = client.query<Row>({ text: `fetch forward ${BATCH_ROWS} from ${CURSOR}`, rowMode: 'array', types: RAW_TEXT }).then((result) => result.rows);
+  batch.catch(() => undefined);
+  return batch;
 }
 
-function toCsv(rows: (string | null)[][]): string {
-  let text = '';
-  for (const row of rows) text += csvRecord(row);
-  return text;
+function toChunks(rows: Row[]): string[] {
+  const chunks: string[] = [];
+  for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
+    let text = '';
+    for (let i = start; i < Math.min(start + CHUNK_ROWS, rows.length); i++) text += auditCsvRecord(rows[i]);
+    chunks.push(text);
+  }
+  return chunks;
 }

@@ -1,4 +1,4 @@
-import { AUDIT_CSV_HEADER, csvCell, csvRecord } from './audit-csv';
+import { AUDIT_CSV_HEADER, auditCsvRecord, csvCell, csvRecord } from './audit-csv';
 
 describe('audit CSV', () => {
   it('starts with a UTF-8 BOM and the header row in contract order', () => {
@@ -38,5 +38,16 @@ describe('audit CSV', () => {
   it('keeps Arabic and other non-ASCII text intact', () => {
     expect(csvCell('فاطمة')).toBe('فاطمة');
     expect(csvRecord(['عربي, نص'])).toBe('"عربي, نص"\r\n');
+  });
+});
+
+describe('auditCsvRecord', () => {
+  const row = ['1042', '2026-12-03T09:15:02.123Z', 'password_reset.performed', 'a1b2c3d4-0000-4000-8000-000000000001', '=admin', null, 'فاطمة, ك', '-1', 'say "hi"\r\n', '@x', null, '{"reason": "a,b"}'];
+
+  it('writes an audit row as the general rules would, checking only the free-text cells', () => {
+    expect(auditCsvRecord(row)).toBe(csvRecord(row));
+    expect(auditCsvRecord(row)).toBe(
+      `1042,2026-12-03T09:15:02.123Z,password_reset.performed,a1b2c3d4-0000-4000-8000-000000000001,'=admin,,"فاطمة, ك",'-1,"say ""hi""\r\n",'@x,,"{""reason"": ""a,b""}"\r\n`,
+    );
   });
 });
