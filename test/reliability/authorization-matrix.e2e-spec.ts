@@ -220,6 +220,8 @@ describe('authorization matrix', () => {
           return secret;
         },
       });
+      for (const key of ['refreshToken', 'accessToken'] as const) if (typeof response.body?.[key] === 'string') rig.secrets.add(key === 'refreshToken' ? 'refresh token' : 'access token', response.body[key]);
+      if (typeof response.body?.password === 'string') rig.secrets.add('password', response.body.password);
       const [status, code] = expectationOf(row, caller);
       const actual = `${response.status}${response.status >= 400 ? ` ${JSON.parse(response.text || '{}').code}` : ''}`;
       const wanted = `${status}${code ? ` ${code}` : status >= 400 ? ` ${JSON.parse(response.text || '{}').code}` : ''}`;

@@ -14,6 +14,12 @@ export class SecretLedger {
     if (value && value.length >= 8) this.values.set(value, kind);
   }
 
+  /** Records a secret and hands it back, for use in a request. */
+  remember(kind: SecretKind, value: string): string {
+    this.add(kind, value);
+    return value;
+  }
+
   get size(): number {
     return this.values.size;
   }
