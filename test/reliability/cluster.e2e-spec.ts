@@ -4,6 +4,8 @@ import { BCRYPT_COST } from './support/cluster';
 import { scanForSecrets } from './support/secrets';
 import { declaredMigrations, inBatches, Rig, startRig } from './support/suite';
 
+jest.setTimeout(60000);
+
 /**
  * Two built instances on one database and one SMTP sink, started at the same moment on an empty
  * database: migrations, cross-instance revocation, 50 resets with email, and the sign-in limits.

@@ -164,7 +164,7 @@ describe('hostile input', () => {
       const name = `${op.method.toUpperCase()} ${op.path}`;
       covered.push(`${name} (${result.numRuns} runs)`);
       if (result.failed) {
-        failures.push(`${name}: ${clip(String((result.errorInstance as Error)?.message ?? result.error))}\n  input: ${clip(fc.stringify(result.counterexample))}`);
+        failures.push(`${name}: ${clip(String((result.errorInstance as Error | undefined)?.message ?? result.errorInstance))}\n  input: ${clip(fc.stringify(result.counterexample))}`);
       } else if (result.numRuns < MIN_RUNS) {
         failures.push(`${name}: only ${result.numRuns} runs within ${TIME_CAP_MS} ms`);
       }
