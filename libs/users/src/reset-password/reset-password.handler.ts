@@ -1,6 +1,6 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ConfigService } from '@nestjs/config';
-import { EntityManager, MikroORM, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
+import { EntityManager, LockMode, MikroORM, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
 import { createHash } from 'node:crypto';
 import { Actor, AppConfig, Clock, RateLimit, RateLimiter, RateLimitState, TooManyRequestsError, UnitOfWork } from '@app/core';
 import { PasswordReset } from '../domain/password-reset.entity';
@@ -113,12 +113,21 @@ export class ResetPasswordHandler implements ICommandHandler<ResetPasswordComman
     return toCreatedView(reset, user, method === 'random' ? password : null);
   }
 
+  /**
+   * Older pending resets become superseded, and no older reset keeps a copy of a password that is no longer
+   * the user's (a completed one may still have its email waiting). Locked, so that a completion committing
+   * meanwhile is seen as completed rather than overwritten.
+   */
   private async supersedeOlderResets(em: EntityManager, userId: string, now: Date): Promise<string[]> {
-    const older = await em.find(PasswordReset, { userId, status: 'pending' });
+    const older = await em.find(
+      PasswordReset,
+      { userId, $or: [{ status: 'pending' }, { pendingPasswordEncrypted: { $ne: null } }] },
+      { lockMode: LockMode.PESSIMISTIC_WRITE },
+    );
     const superseded: string[] = [];
     for (const reset of older) {
       this.pending.discard(reset);
-      if (statusOf(reset, now) === 'pending') {
+      if (reset.status === 'pending' && statusOf(reset, now) === 'pending') {
         reset.status = 'superseded';
         superseded.push(reset.id);
       }
