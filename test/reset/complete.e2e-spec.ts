@@ -322,6 +322,23 @@ describe('the encrypted pending password', () => {
     expect(await pendingCopyExists(t, newer.id)).toBe(true);
   });
 
+  it('is gone as soon as a newer reset replaces a completed one whose email is still waiting for a retry', async () => {
+    const user = await createUser(t, admin);
+    const older = await resetOk(t, admin, user.id);
+    t.smtp.failNext(1, 421);
+    await completeOk(t, admin, user.id, older.id, true, false);
+    await eventually(async () => {
+      const view = await getReset(t, admin, user.id, older.id);
+      return view.email.delivery === 'queued' && view.email.attempts === 1;
+    }, 20_000, 'the first try to fail temporarily');
+    expect(await pendingCopyExists(t, older.id)).toBe(true);
+
+    await resetOk(t, admin, user.id);
+
+    expect(await pendingCopyExists(t, older.id)).toBe(false);
+    expect((await getReset(t, admin, user.id, older.id)).status).toBe('completed');
+  });
+
   it('is gone after completeBy once the scheduled purge runs', async () => {
     const user = await createUser(t, admin);
     const reset = await resetOk(t, admin, user.id);

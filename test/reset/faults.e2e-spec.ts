@@ -1,8 +1,10 @@
-import { JobQueue, OutboxDispatcher } from '@app/core';
+import { JobQueue, OutboxDispatcher, Transaction, UnitOfWork } from '@app/core';
 import { RevokeUserSessionsHandler } from '@app/sessions/revoke-user-sessions/revoke-user-sessions.handler';
+import { PasswordHasher } from '@app/users/domain/password-hasher';
 import { createUser, eventually, loginAdmin, SignedIn, startApp, TestApp } from '../support/harness';
 import {
   attemptLogin,
+  completeOk,
   expectProblem,
   getReset,
   listResets,
@@ -138,10 +140,10 @@ describe('faults between a reset and its follow-up work', () => {
     expect([a.status, b.status]).toEqual([201, 201]);
 
     const list = await listResets(t, admin, user.id);
-    expect(list.map((r) => r.status)).toEqual(['pending', 'superseded']);
-    const winner = [a.body, b.body].find((r) => r.id === list[0].id);
-    const loser = [a.body, b.body].find((r) => r.id === list[1].id);
-    expect(winner && loser).toBeTruthy();
+    expect(list.map((r) => r.status).sort()).toEqual(['pending', 'superseded']);
+    const winner = [a.body, b.body].find((r) => r.id === list.find((x) => x.status === 'pending')!.id);
+    const loser = [a.body, b.body].find((r) => r.id === list.find((x) => x.status === 'superseded')!.id);
+    expect(winner && loser && winner.id !== loser.id).toBe(true);
 
     const [loserComplete, winnerComplete] = await Promise.all([
       postComplete(t, admin, user.id, loser.id, { sendEmail: true, logoutSessions: true }),
@@ -159,6 +161,78 @@ describe('faults between a reset and its follow-up work', () => {
     expect((await getReset(t, admin, user.id, loser.id)).email.delivery).toBe('not_requested');
     expectProblem(await attemptLogin(t, user.username, loser.password), 401, 'INVALID_CREDENTIALS');
     expect((await attemptLogin(t, user.username, winner.password)).status).toBe(200);
+  });
+
+  it('keeps a reset completed when a newer reset of the same user runs while that completion commits', async () => {
+    const { user, phone } = await (async () => {
+      const u = await createUser(t, admin, { password: STRONG_PASSWORD });
+      return { user: u, phone: await signIn(t, u.username, STRONG_PASSWORD, 'phone') };
+    })();
+    const first = await resetOk(t, admin, user.id);
+    const uow = t.app.get(UnitOfWork);
+    const run = uow.run.bind(uow);
+    let reached!: () => void;
+    const completionWritten = new Promise<void>((resolve) => (reached = resolve));
+    let release!: () => void;
+    const mayCommit = new Promise<void>((resolve) => (release = resolve));
+    // The completion's changes are written (the row is locked) but not yet committed when the newer reset arrives.
+    jest.spyOn(uow, 'run').mockImplementationOnce((work, options) =>
+      run(async (tx: Transaction) => {
+        const value = await work(tx);
+        await tx.em.flush();
+        reached();
+        await mayCommit;
+        return value;
+      }, options) as never,
+    );
+    const completion = postComplete(t, admin, user.id, first.id, { sendEmail: false, logoutSessions: true }).then((r) => r);
+    await completionWritten;
+    const newer = postReset(t, admin, user.id, {}).then((r) => r);
+    await eventually(async () => {
+      const [row] = await t.sql<{ n: number }>(`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`);
+      return row.n > 0;
+    }, 15_000, 'the newer reset to wait for the completion');
+    release();
+
+    const [completed, second] = await Promise.all([completion, newer]);
+
+    expect(completed.status).toBe(200);
+    expect(completed.body).toMatchObject({ status: 'completed', sessionsRevoked: 1 });
+    expect(second.status).toBe(201);
+    expect(await getReset(t, admin, user.id, first.id)).toMatchObject({ status: 'completed', logoutSessions: true, sessionsRevoked: 1 });
+    expect((await getReset(t, admin, user.id, second.body.id)).status).toBe('pending');
+    expectProblem(await t.http().get('/api/auth/me').set(phone.auth), 401, 'UNAUTHENTICATED');
+  });
+
+  it('ends a session whose sign-in with the old password was still being checked when the reset happened', async () => {
+    const user = await createUser(t, admin, { password: STRONG_PASSWORD });
+    const hasher = t.app.get(PasswordHasher);
+    const verify = hasher.verify.bind(hasher);
+    let checked!: () => void;
+    const oldPasswordChecked = new Promise<void>((resolve) => (checked = resolve));
+    let release!: () => void;
+    const resetDone = new Promise<void>((resolve) => (release = resolve));
+    // A sign-in that read and checked the old hash just before the reset, and opens its session just after.
+    jest.spyOn(hasher, 'verify').mockImplementationOnce(async (password, hash) => {
+      const ok = await verify(password, hash);
+      checked();
+      await resetDone;
+      return ok;
+    });
+    const racingSignIn = t.http().post('/api/auth/login').set('User-Agent', 'attacker').send({ login: user.username, password: STRONG_PASSWORD }).then((r) => r);
+    await oldPasswordChecked;
+    const reset = await resetOk(t, admin, user.id);
+    release();
+    const signedIn = await racingSignIn;
+
+    if (signedIn.status === 200) {
+      await completeOk(t, admin, user.id, reset.id, false, true);
+      // Whatever the sign-in answered, the session it opened with the old password must not outlive "Logout Existing Sessions".
+      expectProblem(await t.http().get('/api/auth/me').set('Authorization', `Bearer ${signedIn.body.accessToken}`), 401, 'UNAUTHENTICATED');
+      expectProblem(await t.http().post('/api/auth/refresh').send({ refreshToken: signedIn.body.refreshToken }), 401, 'UNAUTHENTICATED');
+    } else {
+      expectProblem(signedIn, 401, 'INVALID_CREDENTIALS');
+    }
   });
 
   it('delivers each of 20 concurrent completes of different users exactly once', async () => {
