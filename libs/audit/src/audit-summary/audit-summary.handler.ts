@@ -36,12 +36,18 @@ export class GetAuditSummaryHandler implements IQueryHandler<GetAuditSummaryQuer
     const items = sortItems(groupBy, fold(groupBy, rows));
     return {
       groupBy,
-      from: filter.from ?? null,
-      to: filter.to ?? null,
+      from: displayInstant(filter.from),
+      to: displayInstant(filter.to),
       total: items.reduce((sum, item) => sum + item.count, 0),
       items,
     };
   }
+}
+
+/** The window as an ISO instant with milliseconds; the nanoseconds only when a client gave some. */
+function displayInstant(instant: string | undefined): string | null {
+  if (!instant) return null;
+  return instant.endsWith('000000Z') ? `${instant.slice(0, -7)}Z` : instant;
 }
 
 function fold(groupBy: SummaryGrouping, rows: CountRow[]): AuditSummaryItem[] {
