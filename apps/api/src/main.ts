@@ -3,9 +3,10 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import type { FastifyReply } from 'fastify';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { AppConfig, Clock, ConfigError, createValidationPipe, loadConfig, readEnvironment, registerRequestContext, sizeThreadPool } from '@app/core';
+import { AppConfig, Clock, ConfigError, createValidationPipe, sendProblem, loadConfig, readEnvironment, registerRequestContext, sizeThreadPool } from '@app/core';
 import { DemoAccounts } from '@app/users';
 import { AppModule } from './app.module';
 import { serveAdminUi } from './ui-static';
@@ -26,7 +27,12 @@ export function projectRoot(from = __dirname): string {
 
 /** Builds the application without listening; tests call this, `bootstrap()` adds the embedded defaults and the port. */
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, routerOptions: { maxParamLength: 200 } });
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.bodyLimitBytes,
+    routerOptions: { maxParamLength: 200 },
+    // Errors the router answers itself (a path with broken percent-encoding) get problem+json too.
+    frameworkErrors: (error: Error, _request: unknown, reply: FastifyReply) => sendProblem(reply, error),
+  });
   registerRequestContext(adapter.getInstance(), config.trustProxy);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options.logLevel, options.clock), adapter, {
     bufferLogs: true,
@@ -66,7 +72,7 @@ async function bootstrap(): Promise<void> {
     process.exit(1);
   }
   try {
-    const app = await createApp(config, { logLevel: env.LOG_LEVEL ?? 'info' });
+    const app = await createApp(config, { logLevel: config.logLevel });
     app.getHttpServer().on('close', () => void embedded.stop());
     await app.listen({ port: config.port, host: '0.0.0.0' });
     printBanner(config, embedded.inboxUrl, app.get(DemoAccounts).list());

@@ -24,4 +24,5 @@ export interface AppConfig {
   refreshTokenTtlSeconds: number;
   /** Request bodies above this many bytes are refused before they are parsed. */
   bodyLimitBytes: number;
+  logLevel: string;
 }

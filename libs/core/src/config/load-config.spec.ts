@@ -3,7 +3,7 @@ import { ConfigError, loadConfig } from './load-config';
 const BASE = {
   DATABASE_URL: 'postgres://app@127.0.0.1:5432/custodian',
   SMTP_URL: 'smtp://127.0.0.1:1025',
-  APP_SECRET: 'a-secret-of-at-least-thirty-two-characters',
+  APP_SECRET: 'Hq3v9ZkT1pW7xLm2RbN8cYd4Fs6Gj0Ue',
 };
 
 function refusal(env: Record<string, string | undefined>): ConfigError {
@@ -91,6 +91,9 @@ describe('loadConfig', () => {
     ['PUBLIC_URL', { PUBLIC_URL: 'ftp://example.org' }],
     ['APP_SECRET', { APP_SECRET: 'short' }],
     ['APP_SECRET', { APP_SECRET: undefined, NODE_ENV: 'production' }],
+    ['APP_SECRET', { APP_SECRET: 'change-this-secret-before-deploying-it', NODE_ENV: 'production' }],
+    ['APP_SECRET', { APP_SECRET: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', NODE_ENV: 'production' }],
+    ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
     ['MAIL_FROM', { MAIL_FROM: 'nobody' }],
     ['TRUST_PROXY', { TRUST_PROXY: 'maybe' }],
     ['SEED_DEMO', { SEED_DEMO: '2' }],

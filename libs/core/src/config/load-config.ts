@@ -9,7 +9,13 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
-const PLACEHOLDER_SECRETS = new Set(['secret', 'changeme', 'change-me', 'please-change', 'development']);
+/** Words that mark a secret copied from an example rather than generated. */
+const PLACEHOLDER_WORDS = /change|secret|example|placeholder|default|password|development|test/i;
+
+/** A generated secret has many distinct characters and none of the placeholder words. */
+function looksLikePlaceholder(secret: string): boolean {
+  return PLACEHOLDER_WORDS.test(secret) || new Set(secret).size < 12;
+}
 
 function int(env: Env, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const raw = env[name];
@@ -43,6 +49,13 @@ function url(env: Env, name: string, fallback: string | undefined, protocols: st
   return raw;
 }
 
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  if (!allowed.includes(raw as T)) throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${raw}"`);
+  return raw as T;
+}
+
 const EMAIL_ADDRESS = /^[^\s@<>]+@[^\s@<>]+$/;
 
 /**
@@ -54,7 +67,7 @@ export function loadConfig(env: Env, resolved: { databaseUrl?: string; smtpUrl?:
   const appSecret = env.APP_SECRET || resolved.appSecret;
   if (!appSecret) throw new ConfigError('APP_SECRET', 'is required in production');
   if (appSecret.length < 32) throw new ConfigError('APP_SECRET', 'must be at least 32 characters');
-  if (nodeEnv === 'production' && PLACEHOLDER_SECRETS.has(appSecret.toLowerCase())) {
+  if (nodeEnv === 'production' && looksLikePlaceholder(appSecret)) {
     throw new ConfigError('APP_SECRET', 'is a placeholder; set a random secret');
   }
   const mailFrom = env.MAIL_FROM?.trim() || 'no-reply@localhost';
@@ -101,5 +114,6 @@ export function loadConfig(env: Env, resolved: { databaseUrl?: string; smtpUrl?:
     accessTokenTtlSeconds: int(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, 30),
     refreshTokenTtlSeconds: int(env, 'REFRESH_TOKEN_TTL_SECONDS', 30 * 24 * 3600, 300),
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 64 * 1024, 1024),
+    logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
   };
 }

@@ -44,10 +44,7 @@ export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemFilter');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const { problem, retryAfterSeconds } = this.toProblem(exception);
-    if (retryAfterSeconds) void reply.header('Retry-After', String(retryAfterSeconds));
-    void reply.status(problem.status).header('Content-Type', 'application/problem+json; charset=utf-8').send(JSON.stringify(problem));
+    sendProblem(host.switchToHttp().getResponse<FastifyReply>(), exception, this);
   }
 
   toProblem(exception: unknown): { problem: Problem; retryAfterSeconds?: number } {
@@ -71,6 +68,13 @@ export class ProblemFilter implements ExceptionFilter {
     this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
     return { problem: problem(500, 'INTERNAL_ERROR', 'An unexpected error occurred.') };
   }
+}
+
+/** Writes any error as problem+json; also used for errors Fastify answers before Nest sees the request. */
+export function sendProblem(reply: FastifyReply, exception: unknown, filter = new ProblemFilter()): void {
+  const { problem, retryAfterSeconds } = filter.toProblem(exception);
+  if (retryAfterSeconds) void reply.header('Retry-After', String(retryAfterSeconds));
+  void reply.status(problem.status).header('Content-Type', 'application/problem+json; charset=utf-8').send(JSON.stringify(problem));
 }
 
 function problem(status: number, code: string, detail: string, errors?: FieldProblem[]): Problem {
