@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, WriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -7,7 +8,8 @@ import request from 'supertest';
 export const ROOT = resolve(__dirname, '../../..');
 export const BUILT_MAIN = join(ROOT, 'dist/apps/api/src/main.js');
 export const LOG_DIR = join(ROOT, 'test-output/reliability');
-export const APP_SECRET = 'reliability-secret-that-is-long-enough-0123456789';
+/** Generated per run, as production requires (placeholder-looking secrets are refused). */
+export const APP_SECRET = randomBytes(32).toString('base64url');
 export const ADMIN = { username: 'admin', password: 'Admin-password-for-reliability-42', email: 'admin@example.org' };
 export const BCRYPT_COST = 5;
 
