@@ -280,3 +280,12 @@ describe('bad input anywhere', () => {
     await expectNever5xx('post', '/api/auth/login', ['login', 'password'], false, 60);
   });
 });
+
+describe('paths', () => {
+  it('answers a path with broken percent-encoding with 400 problem+json, not the router\'s own body', async () => {
+    const response = await t.http().get('/api/users/%E0%A4%A').set(admin.auth);
+    expect(response.status).toBe(400);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.body).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
+  });
+});
