@@ -1,4 +1,4 @@
-import { ADMIN, createUser, loginAdmin, SignedIn, startApp, TestApp, validIqama } from '../support/harness';
+import { ADMIN, createUser, login, loginAdmin, SignedIn, startApp, TestApp, validIqama } from '../support/harness';
 import {
   attemptLogin,
   CreatedReset,
@@ -56,6 +56,16 @@ function expectGeneratedPassword(password: string | null, length: number): void 
   expect(password).toMatch(/[^A-Za-z0-9]/);
   expect(password).not.toMatch(LOOK_ALIKES);
   expect(password).toMatch(/^[\x21-\x7e]+$/);
+}
+
+/** A signed-in account with the given roles that has already chosen its own password (so it is not gated). */
+async function signedInWithRoles(roles: string[]): Promise<SignedIn> {
+  const user = await createUser(t, admin, { roles, password: STRONG_PASSWORD });
+  const first = await login(t, user.username, STRONG_PASSWORD);
+  const chosen = 'Granite-Orchard-Kettle-58!';
+  const changed = await t.http().post('/api/auth/change-password').set(first.auth).send({ currentPassword: STRONG_PASSWORD, newPassword: chosen });
+  expect(changed.status).toBe(204);
+  return login(t, user.username, chosen);
 }
 
 async function userView(userId: string): Promise<{ mustChangePassword: boolean }> {
@@ -140,6 +150,15 @@ describe('resetting a password (POST /api/users/:id/password-resets)', () => {
     expect(await listResets(t, admin, user.id)).toEqual([]);
   });
 
+  it('refuses a body that is not JSON with 415, and a malformed Idempotency-Key with 400', async () => {
+    const user = await createUser(t, admin);
+    const text = await t.http().post(`/api/users/${user.id}/password-resets`).set(admin.auth).set('Content-Type', 'text/plain').send('reset please');
+    expectProblem(text, 415, 'UNSUPPORTED_MEDIA_TYPE');
+    expectProblem(await postReset(t, admin, user.id, {}, { 'Idempotency-Key': 'has spaces in it' }), 400, 'VALIDATION_FAILED');
+    expectProblem(await postReset(t, admin, user.id, {}, { 'Idempotency-Key': 'k'.repeat(256) }), 400, 'VALIDATION_FAILED');
+    expect(await listResets(t, admin, user.id)).toEqual([]);
+  });
+
   it('refuses a JSON null body with 400 and resets nothing', async () => {
     const user = await createUser(t, admin);
     const response = await t.http().post(`/api/users/${user.id}/password-resets`).set(admin.auth).set('Content-Type', 'application/json').send('null');
@@ -199,6 +218,41 @@ describe('resetting a password (POST /api/users/:id/password-resets)', () => {
     const reset = await resetOk(t, admin, user.id);
 
     expect((await attemptLogin(t, user.username, reset.password!)).status).toBe(200);
+  });
+});
+
+describe('who may reset', () => {
+  it('answers 403 FORBIDDEN to an auditor and an account holder on every reset endpoint', async () => {
+    const user = await createUser(t, admin);
+    const reset = await resetOk(t, admin, user.id);
+    for (const caller of [await signedInWithRoles(['auditor']), await signedInWithRoles([])]) {
+      expectProblem(await postReset(t, caller, user.id, {}), 403, 'FORBIDDEN');
+      expectProblem(await t.http().post(`/api/users/${user.id}/password-resets/${reset.id}/complete`).set(caller.auth).send({ sendEmail: false, logoutSessions: false }), 403, 'FORBIDDEN');
+      expectProblem(await t.http().get(`/api/users/${user.id}/password-resets/${reset.id}`).set(caller.auth), 403, 'FORBIDDEN');
+      expectProblem(await t.http().get(`/api/users/${user.id}/password-resets`).set(caller.auth), 403, 'FORBIDDEN');
+    }
+    expect((await listResets(t, admin, user.id)).map((r) => r.status)).toEqual(['pending']);
+  });
+
+  it('answers 403 PASSWORD_CHANGE_REQUIRED to an admin who must first change their password', async () => {
+    const user = await createUser(t, admin);
+    const newAdmin = await createUser(t, admin, { roles: ['admin'], password: STRONG_PASSWORD });
+    const gated = await login(t, newAdmin.username, STRONG_PASSWORD);
+    expectProblem(await postReset(t, gated, user.id, {}), 403, 'PASSWORD_CHANGE_REQUIRED');
+    expect(await listResets(t, admin, user.id)).toEqual([]);
+  });
+
+  it('lets another admin reset with the same Idempotency-Key: keys belong to the admin who sent them', async () => {
+    const user = await createUser(t, admin);
+    const other = await signedInWithRoles(['admin']);
+    const key = { 'Idempotency-Key': `shared-${user.id}` };
+    const mine = await postReset(t, admin, user.id, {}, key);
+    const theirs = await postReset(t, other, user.id, {}, key);
+
+    expect([mine.status, theirs.status]).toEqual([201, 201]);
+    expect(theirs.body.id).not.toBe(mine.body.id);
+    expect(theirs.body.performedBy).toEqual({ id: other.user.id, username: other.user.username });
+    expect((await getReset(t, admin, user.id, mine.body.id)).status).toBe('superseded');
   });
 });
 
