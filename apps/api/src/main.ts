@@ -4,9 +4,10 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { FastifyReply } from 'fastify';
+import type { Duplex } from 'node:stream';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { AppConfig, Clock, ConfigError, createValidationPipe, sendProblem, loadConfig, readEnvironment, registerRequestContext, sizeThreadPool } from '@app/core';
+import { AppConfig, answerClientError, Clock, ConfigError, createValidationPipe, sendProblem, loadConfig, readEnvironment, registerRequestContext, sizeThreadPool } from '@app/core';
 import { DemoAccounts } from '@app/users';
 import { AppModule } from './app.module';
 import { serveAdminUi } from './ui-static';
@@ -30,8 +31,14 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
     routerOptions: { maxParamLength: 200 },
+    // JSON.parse makes `__proto__` a plain own key (no pollution); the validation pipe then refuses it, and
+    // `constructor`/`prototype`, at any depth as a 400 naming the field, instead of Fastify's anonymous 400.
+    onProtoPoisoning: 'ignore',
+    onConstructorPoisoning: 'ignore',
     // Errors the router answers itself (a path with broken percent-encoding) get problem+json too.
     frameworkErrors: (error: Error, _request: unknown, reply: FastifyReply) => sendProblem(reply, error),
+    // Errors Node's HTTP parser answers before any request exists (headers or URL too large): problem+json too.
+    clientErrorHandler: (error: Error & { code?: string }, socket: Duplex) => answerClientError(error, socket),
   });
   registerRequestContext(adapter.getInstance(), config.trustProxy);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options.logLevel, options.clock), adapter, {

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { DomainError, DomainErrorKind, FieldProblem } from '../errors/domain-error';
 
 const STATUS_BY_KIND: Record<DomainErrorKind, number> = {
@@ -75,6 +76,20 @@ export function sendProblem(reply: FastifyReply, exception: unknown, filter = ne
   const { problem, retryAfterSeconds } = filter.toProblem(exception);
   if (retryAfterSeconds) void reply.header('Retry-After', String(retryAfterSeconds));
   void reply.status(problem.status).header('Content-Type', 'application/problem+json; charset=utf-8').send(JSON.stringify(problem));
+}
+
+/** For Node's HTTP parser errors (431 headers too large, 400 malformed request line), written on the socket. */
+export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'HPE_URI_TOO_LONG' ? 414 : 400;
+  const body = JSON.stringify(problem(status, status === 400 ? 'VALIDATION_FAILED' : 'REQUEST_TOO_LARGE', status === 400 ? 'The request is malformed.' : 'The request line or headers are too large.'));
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 function problem(status: number, code: string, detail: string, errors?: FieldProblem[]): Problem {

@@ -13,7 +13,8 @@ interface OutboxRow {
   attempts: number;
 }
 
-const LEASE_SECONDS = 60;
+/** Deliveries take milliseconds; a lease this short lets a crashed instance's events be taken up quickly. */
+const LEASE_SECONDS = 20;
 const SWEEP_INTERVAL_MS = 2000;
 const SWEEP_BATCH = 50;
 /** Rows younger than this are left to the instance that committed them (it delivers right after commit). */
@@ -169,11 +170,16 @@ export class OutboxDispatcher implements OnModuleInit, OnApplicationBootstrap, O
         .execute<{ pending: number }[]>('select count(*)::int as pending from outbox_event where id in (?) and dispatched_at is null', [ids]);
       if (pending === 0) return;
       if (Date.now() > deadline) {
-        throw new DomainError('unavailable', 'DELIVERY_PENDING', 'The change is saved; its follow-up work has not finished yet. Try again shortly.');
+        throw deliveryPending();
       }
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
+}
+
+/** 503: the change is committed, but its after-commit work (e.g. revoking sessions) has not finished yet. */
+export function deliveryPending(): DomainError {
+  return new DomainError('unavailable', 'DELIVERY_PENDING', 'The change is saved; its follow-up work has not finished yet and will complete shortly.', { retryAfterSeconds: 5 });
 }
 
 function contextOf(event: DomainEvent) {

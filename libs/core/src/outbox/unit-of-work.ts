@@ -3,7 +3,8 @@ import { DiscoveryService, Reflector } from '@nestjs/core';
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { DomainEvent, eventNameOf } from './domain-event';
 import { TRANSACTIONAL_HANDLER, TransactionalHandler } from './transactional-handler';
-import { OutboxDispatcher } from './outbox-dispatcher';
+import { deliveryPending, OutboxDispatcher } from './outbox-dispatcher';
+import { DomainError } from '../errors/domain-error';
 
 export interface Transaction {
   em: EntityManager;
@@ -61,8 +62,16 @@ export class UnitOfWork implements OnModuleInit {
     });
     if (stored.length === 0) return result;
     const delivery = this.dispatcher.deliverNow(stored);
-    if (options.awaitDelivery) await delivery;
-    else this.dispatcher.track(delivery);
+    if (!options.awaitDelivery) {
+      this.dispatcher.track(delivery);
+      return result;
+    }
+    try {
+      await delivery;
+    } catch (error) {
+      // The change is committed: the caller must not read this as "nothing happened". The sweeper finishes it.
+      throw error instanceof DomainError && error.code === 'DELIVERY_PENDING' ? error : deliveryPending();
+    }
     return result;
   }
 }

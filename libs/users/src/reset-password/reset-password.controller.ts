@@ -24,7 +24,7 @@ export class ResetPasswordController {
       '403 SELF_RESET_FORBIDDEN, 404, 422 IQAMA_MISSING, 429 (per admin), 409 IDEMPOTENCY_KEY_REUSED, 422 IDEMPOTENCY_KEY_MISMATCH. ' +
       'A body of JSON null is 400; no body means the defaults.',
   })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: '1-255 visible ASCII characters; scoped to the calling admin' })
+  @ApiHeader({ name: 'idempotency-key', required: false, description: '1-255 visible ASCII characters; scoped to the calling admin' })
   @ApiCreatedResponse({ type: PasswordResetCreatedView })
   reset(
     @CurrentActor() actor: Actor,
