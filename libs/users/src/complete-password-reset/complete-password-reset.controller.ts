@@ -19,7 +19,9 @@ export class CompletePasswordResetController {
     summary: 'Apply the toggles (step 2: "Confirm"; "Close" sends both false)',
     description:
       'Returns after every session opened before the reset is revoked (logoutSessions). 422 EMAIL_MISSING / EMAIL_INVALID (nothing changes, ' +
-      'the reset stays pending), 409 RESET_ALREADY_COMPLETED, 409 RESET_SUPERSEDED, 410 RESET_EXPIRED.',
+      'the reset stays pending), 409 RESET_ALREADY_COMPLETED, 409 RESET_SUPERSEDED, 410 RESET_EXPIRED. ' +
+      '503 DELIVERY_PENDING (with Retry-After): the completion IS saved but its follow-up (revoking sessions, queueing the email) ' +
+      'could not finish in time, e.g. during a database outage; it finishes by itself shortly. Re-read the reset with GET rather than completing again.',
   })
   @ApiOkResponse({ type: PasswordResetView })
   complete(
