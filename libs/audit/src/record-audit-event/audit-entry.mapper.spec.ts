@@ -31,7 +31,7 @@ describe('auditEntryFor', () => {
 
   it('maps each audited event to its action and details', () => {
     const cases = [
-      [new PasswordResetCompletedEvent(RESET_ID, USER_ID, 'u', ADMIN, true, false, new Date().toISOString(), ADMIN), 'password_reset.completed', { sendEmail: true, logoutSessions: false }],
+      [new PasswordResetCompletedEvent(RESET_ID, USER_ID, 'u', ADMIN, true, false, new Date().toISOString(), ADMIN, 1), 'password_reset.completed', { sendEmail: true, logoutSessions: false }],
       [new UserSessionsRevokedEvent(USER_ID, 'u', 3, 'password_reset', RESET_ID, ADMIN, ['s1', 's2', 's3']), 'sessions.revoked', { count: 3, reason: 'password_reset' }],
       [new PasswordResetEmailSentEvent(RESET_ID, USER_ID, 'u', ADMIN, 'u@example.org', '<m@x>', 2), 'password_reset.email_sent', { address: 'u@example.org', attempts: 2 }],
       [new PasswordResetEmailFailedEvent(RESET_ID, USER_ID, 'u', ADMIN, 'u@example.org', 1, '550 Mailbox unavailable'), 'password_reset.email_failed', { address: 'u@example.org', attempts: 1, reason: '550 Mailbox unavailable' }],

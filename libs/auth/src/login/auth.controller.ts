@@ -27,7 +27,7 @@ export class AuthController {
   @ApiOkResponse({ type: AuthSessionView })
   async login(@Req() request: { user: AuthenticatedUser }): Promise<AuthSessionView> {
     const context = RequestContext.current();
-    const session = await this.commands.execute(new OpenSessionCommand(request.user.id, context?.ip ?? null, context?.userAgent ?? null));
+    const session = await this.commands.execute(new OpenSessionCommand(request.user.id, context?.ip ?? null, context?.userAgent ?? null, request.user.credentialsVersion));
     return this.issuer.issue(request.user, session.sessionId, session.refreshToken);
   }
 

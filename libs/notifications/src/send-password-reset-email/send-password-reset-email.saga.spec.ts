@@ -7,7 +7,7 @@ import { SendPasswordResetEmailCommand } from './send-password-reset-email.comma
 const admin = { id: 'a1', username: 'admin' };
 
 function completed(sendEmail: boolean): PasswordResetCompletedEvent {
-  return new PasswordResetCompletedEvent('r1', 'u1', 'fatima.k', admin, sendEmail, false, new Date().toISOString(), admin);
+  return new PasswordResetCompletedEvent('r1', 'u1', 'fatima.k', admin, sendEmail, false, new Date().toISOString(), admin, 1);
 }
 
 describe('SendPasswordResetEmailSaga', () => {

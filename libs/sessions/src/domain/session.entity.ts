@@ -19,6 +19,10 @@ export class Session {
   @Property({ type: 'integer' })
   refreshGeneration = 0;
 
+  /** The user's credentials version when this session signed in. */
+  @Property({ type: 'integer' })
+  credentialsVersion = 0;
+
   @Property({ type: 'timestamptz' })
   createdAt!: Date;
 

@@ -11,6 +11,7 @@ export class OpenSessionCommand extends Command<OpenedSession> {
     readonly userId: string,
     readonly ip: string | null,
     readonly userAgent: string | null,
+    readonly credentialsVersion: number,
   ) {
     super();
   }

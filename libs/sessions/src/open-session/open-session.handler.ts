@@ -18,11 +18,12 @@ export class OpenSessionHandler implements ICommandHandler<OpenSessionCommand> {
     this.ttlSeconds = config.get('refreshTokenTtlSeconds', { infer: true });
   }
 
-  async execute({ userId, ip, userAgent }: OpenSessionCommand): Promise<OpenedSession> {
+  async execute({ userId, ip, userAgent, credentialsVersion }: OpenSessionCommand): Promise<OpenedSession> {
     const now = this.clock.now();
     const secret = newRefreshSecret();
     const session = Object.assign(new Session(), {
       userId,
+      credentialsVersion,
       refreshHash: hashRefreshSecret(secret),
       createdAt: now,
       lastUsedAt: now,

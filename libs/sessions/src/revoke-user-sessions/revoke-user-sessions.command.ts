@@ -5,13 +5,16 @@ export interface RevokeUserSessionsResult {
   revoked: number;
 }
 
-/** Ends every active session of a user opened before `openedBefore` (all of them when null), except `keepSessionId`. */
+/**
+ * Ends every active session of a user signed in with a credentials version below `credentialsVersionBelow`
+ * (all of them when null), except `keepSessionId`.
+ */
 export class RevokeUserSessionsCommand extends Command<RevokeUserSessionsResult> {
   constructor(
     readonly userId: string,
     readonly targetUsername: string,
     readonly reason: RevocationReason,
-    readonly openedBefore: string | null,
+    readonly credentialsVersionBelow: number | null,
     readonly keepSessionId: string | null,
     readonly correlationId: string | null,
     readonly actor: { id: string; username: string } | null,

@@ -19,7 +19,7 @@ export class RevokeUserSessionsHandler implements ICommandHandler<RevokeUserSess
       const rows = await em.execute<{ id: string }[]>(
         `update session set revoked_at = ?, revoked_reason = ?, revoked_correlation_id = ?
           where user_id = ? and revoked_at is null
-            and (?::timestamptz is null or created_at < ?::timestamptz)
+            and (?::int is null or credentials_version < ?::int)
             and (?::uuid is null or id <> ?::uuid)
           returning id`,
         [
@@ -27,8 +27,8 @@ export class RevokeUserSessionsHandler implements ICommandHandler<RevokeUserSess
           command.reason,
           command.correlationId,
           command.userId,
-          command.openedBefore,
-          command.openedBefore,
+          command.credentialsVersionBelow,
+          command.credentialsVersionBelow,
           command.keepSessionId,
           command.keepSessionId,
         ],

@@ -6,7 +6,7 @@ import { RevokeUserSessionsCommand } from './revoke-user-sessions.command';
 
 @Injectable()
 export class RevokeUserSessionsSaga {
-  /** "Logout Existing Sessions": every session opened before the reset (with the old password) ends. */
+  /** "Logout Existing Sessions": every session signed in with the old password ends (those since stay). */
   @Saga()
   passwordResetCompleted = (events$: Observable<IEvent>): Observable<ICommand> =>
     events$.pipe(
@@ -14,7 +14,7 @@ export class RevokeUserSessionsSaga {
       filter((event) => event.logoutSessions),
       map(
         (event) =>
-          new RevokeUserSessionsCommand(event.userId, event.targetUsername, 'password_reset', event.resetAt, null, event.resetId, event.performedBy, event.eventId),
+          new RevokeUserSessionsCommand(event.userId, event.targetUsername, 'password_reset', event.credentialsVersion, null, event.resetId, event.performedBy, event.eventId),
       ),
     );
 

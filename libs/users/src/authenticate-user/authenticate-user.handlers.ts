@@ -9,15 +9,16 @@ interface CredentialRow {
   username: string;
   roles: string[];
   must_change_password: boolean;
+  credentials_version: number;
   password_hash: string | null;
   password_expires_at: Date | null;
 }
 
-const BY_LOGIN = `select id, username, roles, must_change_password, password_hash, password_expires_at
+const BY_LOGIN = `select id, username, roles, must_change_password, credentials_version, password_hash, password_expires_at
                     from app_user where username = lower(?) or lower(email) = lower(?) limit 1`;
 
 function toAuthenticated(row: CredentialRow): AuthenticatedUser {
-  return { id: row.id, username: row.username, roles: row.roles, mustChangePassword: row.must_change_password };
+  return { id: row.id, username: row.username, roles: row.roles, mustChangePassword: row.must_change_password, credentialsVersion: row.credentials_version };
 }
 
 @QueryHandler(ResolveLoginQuery)
@@ -57,7 +58,7 @@ export class GetUserAuthStateHandler implements IQueryHandler<GetUserAuthStateQu
   async execute({ userId }: GetUserAuthStateQuery): Promise<AuthenticatedUser | null> {
     const [row] = await this.em
       .fork()
-      .execute<CredentialRow[]>('select id, username, roles, must_change_password from app_user where id = ?', [userId]);
+      .execute<CredentialRow[]>('select id, username, roles, must_change_password, credentials_version from app_user where id = ?', [userId]);
     return row ? toAuthenticated(row) : null;
   }
 }

@@ -5,6 +5,8 @@ export interface AuthenticatedUser {
   username: string;
   roles: string[];
   mustChangePassword: boolean;
+  /** Stamped on a session opened with this check, so a reset can tell which sessions used the old password. */
+  credentialsVersion: number;
 }
 
 export type AuthenticationResult =

@@ -31,6 +31,7 @@ export class ChangeOwnPasswordHandler implements ICommandHandler<ChangeOwnPasswo
         locked.passwordHash = passwordHash;
         locked.passwordExpiresAt = null;
         locked.mustChangePassword = false;
+        locked.credentialsVersion += 1;
         locked.updatedAt = new Date();
         raise(new UserPasswordChangedEvent(locked.id, locked.username, actor.sessionId));
       },

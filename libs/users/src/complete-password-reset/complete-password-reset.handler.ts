@@ -50,6 +50,7 @@ export class CompletePasswordResetHandler implements ICommandHandler<CompletePas
             logoutSessions,
             reset.createdAt.toISOString(),
             { id: reset.performedById, username: reset.performedByUsername },
+            reset.credentialsVersion,
           ),
         );
       },

@@ -24,6 +24,10 @@ export class PasswordReset {
   @Property({ type: 'boolean' })
   requirePasswordChange!: boolean;
 
+  /** The user's credentials version this reset set: sessions signed in with an older one are "existing sessions". */
+  @Property({ type: 'integer' })
+  credentialsVersion = 0;
+
   @Property({ type: 'text', nullable: true })
   reason: string | null = null;
 

@@ -48,6 +48,10 @@ export class User {
   @Property({ type: 'boolean' })
   mustChangePassword = false;
 
+  /** Bumped by every password change; sessions carry the version they signed in with. */
+  @Property({ type: 'integer' })
+  credentialsVersion = 0;
+
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();
 

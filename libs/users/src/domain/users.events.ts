@@ -37,6 +37,8 @@ export class PasswordResetCompletedEvent extends DomainEvent {
     readonly resetAt: string,
     /** The admin who performed the reset (step 1): the actor of its follow-ups in the audit trail. */
     readonly performedBy: ActorRef,
+    /** Sessions signed in with a credentials version below this one used the old password. */
+    readonly credentialsVersion: number,
   ) {
     super();
   }

@@ -88,6 +88,7 @@ export class ResetPasswordHandler implements ICommandHandler<ResetPasswordComman
     user.passwordHash = passwordHash;
     user.passwordExpiresAt = new Date(now.getTime() + this.settings.passwordTtlSeconds * 1000);
     user.mustChangePassword = request.requirePasswordChange;
+    user.credentialsVersion += 1;
     user.updatedAt = now;
 
     const reset = Object.assign(new PasswordReset(), {
@@ -102,6 +103,7 @@ export class ResetPasswordHandler implements ICommandHandler<ResetPasswordComman
       passwordExpiresAt: user.passwordExpiresAt,
       idempotencyKey: request.idempotencyKey,
       requestFingerprint: request.fingerprint,
+      credentialsVersion: user.credentialsVersion,
     });
     em.persist(reset);
     // The parent already knows their IQAMA number: nothing to keep for the email or a replay.
