@@ -1,4 +1,4 @@
-import { auditEventHash, canonicalAuditText, ChainedAuditRow, GENESIS_HASH, jsonbText } from './audit-hash';
+import { auditEventHash, canonicalAuditBytes, ChainedAuditRow, GENESIS_HASH, jsonbText } from './audit-hash';
 
 const row: ChainedAuditRow = {
   seq: 1042n,
@@ -18,23 +18,38 @@ const row: ChainedAuditRow = {
 };
 
 describe('audit hash canonical form', () => {
-  it('writes every field in a fixed order, length-prefixed, null as ~', () => {
-    expect(canonicalAuditText({ ...row, correlationId: null, details: {} })).toBe(
-      'audit-event/v1|1042|0f6a3c6e-8d2b-4c1e-9b7a-2d3e4f5a6b7c|1796289302123|24:password_reset.performed' +
-        '|36:11111111-1111-4111-8111-111111111111|5:admin|36:22222222-2222-4222-8222-222222222222|8:fatima.k' +
-        '|11:203.0.113.7|11:Mozilla/5.0|5:req-1|~|44444444-4444-4444-8444-444444444444|2:{}',
-    );
+  it('writes every field in a fixed order, in PostgreSQL binary encodings', () => {
+    const bytes = canonicalAuditBytes({ ...row, actorId: null, correlationId: null, ip: null, details: {} });
+    const expected = [
+      '01', // version
+      '0000000000000412', // seq 1042, int8
+      '0f6a3c6e8d2b4c1e9b7a2d3e4f5a6b7c', // id
+      (BigInt(Date.parse('2026-12-03T09:15:02.123Z') - Date.parse('2000-01-01T00:00:00Z')) * 1000n).toString(16).padStart(16, '0'), // occurred_at, µs since 2000
+      '00000018' + Buffer.from('password_reset.performed').toString('hex'), // action: length 24, bytes
+      '00', // actor_id: null
+      '00000005' + Buffer.from('admin').toString('hex'),
+      '01' + '22222222222242228222222222222222', // target_id: present
+      '00000008' + Buffer.from('fatima.k').toString('hex'),
+      'ffffffff', // ip: null text
+      '0000000b' + Buffer.from('Mozilla/5.0').toString('hex'),
+      '00000005' + Buffer.from('req-1').toString('hex'),
+      '00', // correlation_id: null
+      '44444444444444448444444444444444', // event_id
+      '00000002' + Buffer.from('{}').toString('hex'),
+    ].join('');
+    expect(bytes.toString('hex')).toBe(expected);
   });
 
-  it('counts lengths in UTF-8 bytes', () => {
-    expect(canonicalAuditText({ ...row, targetUsername: 'فاطمة' })).toContain('|10:فاطمة|');
+  it('counts text lengths in UTF-8 bytes', () => {
+    const bytes = canonicalAuditBytes({ ...row, targetUsername: 'فاطمة' });
+    expect(bytes.includes(Buffer.concat([Buffer.from([0, 0, 0, 10]), Buffer.from('فاطمة')]))).toBe(true);
   });
 
-  it('tells a null from an empty string, and cannot be fooled by moving a separator between fields', () => {
+  it('tells a null from an empty string, and cannot be fooled by moving bytes between fields', () => {
     const base = auditEventHash(GENESIS_HASH, row).toString('hex');
     expect(auditEventHash(GENESIS_HASH, { ...row, ip: '' }).toString('hex')).not.toBe(auditEventHash(GENESIS_HASH, { ...row, ip: null }).toString('hex'));
-    const shifted = { ...row, actorUsername: 'admin|5:x', targetUsername: 'fatima.k' };
-    const other = { ...row, actorUsername: 'admin', targetUsername: '5:x|fatima.k' };
+    const shifted = { ...row, ip: 'a', userAgent: 'bc' };
+    const other = { ...row, ip: 'ab', userAgent: 'c' };
     expect(auditEventHash(GENESIS_HASH, shifted).equals(auditEventHash(GENESIS_HASH, other))).toBe(false);
     expect(auditEventHash(GENESIS_HASH, row).toString('hex')).toBe(base);
   });

@@ -6,17 +6,20 @@ import { createHash } from 'node:crypto';
  * outside the database (the benchmark's bulk fill, an offline check of a dump) compute the same hashes; a
  * test holds it equal to the SQL.
  *
- *   hash = sha256(prev_hash || utf8(canonical))
- *   canonical = "audit-event/v1" | seq | id | occurred_at as epoch milliseconds | action | actor_id
- *               | actor_username | target_id | target_username | ip | user_agent | request_id
- *               | correlation_id | event_id | details as jsonb text
+ *   hash = sha256(prev_hash || 0x01 || seq int8 || id uuid || occurred_at int8 || action text
+ *                 || actor_id uuid? || actor_username text || target_id uuid? || target_username text
+ *                 || ip text || user_agent text || request_id text || correlation_id uuid?
+ *                 || event_id uuid || details text)
  *
- * Variable fields are written as `<length in UTF-8 bytes>:<text>` and null as `~`, so no value can
- * imitate a separator; ids are lower-case UUID text; details are written exactly as PostgreSQL prints a
- * jsonb value.
+ * in PostgreSQL's binary encodings: integers big-endian; a uuid as its 16 bytes, a nullable one behind
+ * a 0x00 (null) / 0x01 flag; occurred_at as microseconds since 2000-01-01 UTC; text as its UTF-8 byte
+ * length (int4, -1 for null) and bytes; details as PostgreSQL prints the jsonb value. Every field has a
+ * fixed size or says its size, so no value can imitate its neighbours.
  */
-export const CANONICAL_VERSION = 'audit-event/v1';
+export const CANONICAL_VERSION = 1;
 export const GENESIS_HASH: Buffer = Buffer.alloc(32);
+
+const POSTGRES_EPOCH_MS = 946_684_800_000n;
 
 export interface ChainedAuditRow {
   seq: bigint | number | string;
@@ -36,31 +39,55 @@ export interface ChainedAuditRow {
 }
 
 export function auditEventHash(prevHash: Buffer, row: ChainedAuditRow): Buffer {
-  return createHash('sha256').update(prevHash).update(canonicalAuditText(row), 'utf8').digest();
+  return createHash('sha256').update(prevHash).update(canonicalAuditBytes(row)).digest();
 }
 
-export function canonicalAuditText(row: ChainedAuditRow): string {
-  return [
-    CANONICAL_VERSION,
-    BigInt(row.seq).toString(),
-    row.id.toLowerCase(),
-    String(row.occurredAt.getTime()),
-    field(row.action),
-    field(row.actorId?.toLowerCase() ?? null),
-    field(row.actorUsername),
-    field(row.targetId?.toLowerCase() ?? null),
-    field(row.targetUsername),
-    field(row.ip),
-    field(row.userAgent),
-    field(row.requestId),
-    field(row.correlationId?.toLowerCase() ?? null),
-    row.eventId.toLowerCase(),
-    field(jsonbText(row.details)),
-  ].join('|');
+export function canonicalAuditBytes(row: ChainedAuditRow): Buffer {
+  return Buffer.concat([
+    Buffer.from([CANONICAL_VERSION]),
+    int8(BigInt(row.seq)),
+    uuid(row.id),
+    int8((BigInt(row.occurredAt.getTime()) - POSTGRES_EPOCH_MS) * 1000n),
+    text(row.action),
+    optionalUuid(row.actorId),
+    text(row.actorUsername),
+    optionalUuid(row.targetId),
+    text(row.targetUsername),
+    text(row.ip),
+    text(row.userAgent),
+    text(row.requestId),
+    optionalUuid(row.correlationId),
+    uuid(row.eventId),
+    text(jsonbText(row.details)),
+  ]);
 }
 
-function field(value: string | null): string {
-  return value === null ? '~' : `${Buffer.byteLength(value, 'utf8')}:${value}`;
+function int8(value: bigint): Buffer {
+  const bytes = Buffer.alloc(8);
+  bytes.writeBigInt64BE(value);
+  return bytes;
+}
+
+function int4(value: number): Buffer {
+  const bytes = Buffer.alloc(4);
+  bytes.writeInt32BE(value);
+  return bytes;
+}
+
+function uuid(value: string): Buffer {
+  const hex = value.replace(/-/g, '');
+  if (!/^[0-9a-f]{32}$/i.test(hex)) throw new TypeError(`Not a UUID: ${value}`);
+  return Buffer.from(hex, 'hex');
+}
+
+function optionalUuid(value: string | null): Buffer {
+  return value === null ? Buffer.from([0]) : Buffer.concat([Buffer.from([1]), uuid(value)]);
+}
+
+function text(value: string | null): Buffer {
+  if (value === null) return int4(-1);
+  const bytes = Buffer.from(value, 'utf8');
+  return Buffer.concat([int4(bytes.length), bytes]);
 }
 
 /**
