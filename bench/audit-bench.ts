@@ -20,8 +20,8 @@
  * AUDIT_BENCH_ROWS (1000000), AUDIT_BENCH_SAMPLES (200 per figure), AUDIT_BENCH_MAIN (the built main.js),
  * AUDIT_BENCH_KEEP=1, AUDIT_BENCH_JSON (where to write the figures as JSON).
  */
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -40,8 +40,9 @@ const SAMPLES = Number(process.env.AUDIT_BENCH_SAMPLES ?? 200);
 const WARMUP = 20;
 const ADMINS = 50;
 const TARGETS = 100_000;
-const ADMIN = { username: 'bench.admin', password: 'Bench-admin-password-0123' };
-const APP_SECRET = 'audit-bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz';
+const ADMIN = { username: 'bench.admin', password: 'Qv7!audit-Bench-K3y-9fZ' };
+/** Random per run: production refuses anything that looks like a placeholder. */
+const APP_SECRET = randomBytes(32).toString('base64url');
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -408,19 +409,41 @@ async function measureFloor(base: string, token: string): Promise<{ p50: number;
   return { p50: percentile(times, 50), p95: percentile(times, 95) };
 }
 
+/**
+ * Downloads the whole export with curl piped into wc (C programs, so the client takes little of the two
+ * cores the server and PostgreSQL need); the bench's own Node client only if curl is missing.
+ */
+async function download(url: string, token: string): Promise<{ bytes: number; lines: number }> {
+  const curl = spawnSync('sh', ['-c', 'command -v curl']).status === 0;
+  if (!curl) {
+    const reply = await get(url, { Authorization: `Bearer ${token}` }, true);
+    if (reply.status !== 200) throw new Error(`CSV export: ${reply.status}`);
+    return { bytes: reply.bytes, lines: reply.lines };
+  }
+  const child = spawn('sh', ['-c', `curl -sS --fail -H "Authorization: Bearer $TOKEN" "$URL" | wc -lc`], {
+    env: { PATH: process.env.PATH, TOKEN: token, URL: url },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.on('data', (chunk) => (out += chunk));
+  await new Promise((resolve) => child.on('exit', resolve));
+  const [lines, bytes] = out.trim().split(/\s+/).map(Number);
+  if (!bytes) throw new Error(`CSV export failed: ${out}`);
+  return { bytes, lines };
+}
+
 async function measureExport(server: Server, token: string): Promise<{ rows: number; seconds: number; rowsPerSecond: number; mb: number; baselineRss: number; peakRss: number; hwm: number }> {
   await sleep(500);
   const baselineRss = server.memory().rss;
   let peakRss = baselineRss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, server.memory().rss)), 50);
   const started = performance.now();
-  const reply = await get(`${server.base}/api/audit/events?format=csv`, { Authorization: `Bearer ${token}` }, true);
+  const { bytes, lines } = await download(`${server.base}/api/audit/events?format=csv`, token);
   const seconds = (performance.now() - started) / 1000;
   clearInterval(sampler);
   peakRss = Math.max(peakRss, server.memory().rss);
-  if (reply.status !== 200) throw new Error(`CSV export: ${reply.status}`);
-  const rows = reply.lines - 1;
-  return { rows, seconds, rowsPerSecond: rows / seconds, mb: reply.bytes / 1e6, baselineRss, peakRss, hwm: server.memory().hwm };
+  const rows = lines - 1; // the header; the synthetic rows hold no line breaks
+  return { rows, seconds, rowsPerSecond: rows / seconds, mb: bytes / 1e6, baselineRss, peakRss, hwm: server.memory().hwm };
 }
 
 async function measureVerify(base: string, token: string): Promise<{ runs: { checked: number; seconds: number; valid: boolean }[] }> {
@@ -531,7 +554,7 @@ function writeResults(r: {
       { figure: `page p95, deep page: ${p.name}`, target: '< 20 ms', measured: `${p.deep.p95.toFixed(1)} ms (p50 ${p.deep.p50.toFixed(1)})`, met: p.deep.p95 < 20 },
     ]),
     { figure: 'CSV export, every row', target: '≥ 100,000 rows/s', measured: `${Math.round(r.csv.rowsPerSecond).toLocaleString('en')} rows/s`, met: r.csv.rowsPerSecond >= 100_000 },
-    { figure: 'server peak RSS during the export', target: '< 200 MB', measured: `${mib(r.csv.peakRss)} MiB (${mib(r.csv.baselineRss)} MiB before)`, met: r.csv.peakRss < 200 * 1024 * 1024 },
+    { figure: 'server peak RSS during the export', target: '< 200 MB', measured: `${mib(r.csv.peakRss)} MiB (${mib(r.csv.baselineRss)} MiB before the export, the app's own; +${mib(r.csv.peakRss - r.csv.baselineRss)} MiB during it)`, met: r.csv.peakRss < 200 * 1024 * 1024 },
     { figure: '/verify, whole table (median of 3)', target: '≥ 200,000 rows/s', measured: `${Math.round(verifyMedian).toLocaleString('en')} rows/s`, met: verifyMedian >= 200_000 },
   ];
   if (process.env.AUDIT_BENCH_JSON) writeFileSync(process.env.AUDIT_BENCH_JSON, JSON.stringify({ rows }, null, 2));
@@ -568,7 +591,7 @@ function writeResults(r: {
     '|---|---|---|',
     ...r.pages.map((p) => `| ${p.name} | ${p.first.p50.toFixed(1)} / ${p.first.p95.toFixed(1)} ms (${p.first.rows.toFixed(0)}) | ${p.deep.p50.toFixed(1)} / ${p.deep.p95.toFixed(1)} ms (${p.deep.rows.toFixed(0)}) |`),
     '',
-    `CSV: ${r.csv.rows.toLocaleString('en')} rows, ${r.csv.mb.toFixed(0)} MB in ${r.csv.seconds.toFixed(1)} s; server RSS ${mib(r.csv.baselineRss)} MiB before,`,
+    `CSV: ${r.csv.rows.toLocaleString('en')} rows, ${r.csv.mb.toFixed(0)} MB in ${r.csv.seconds.toFixed(1)} s, downloaded by \`curl | wc\`; server RSS ${mib(r.csv.baselineRss)} MiB before,`,
     `peak ${mib(r.csv.peakRss)} MiB sampled every 50 ms during the export (VmHWM since start-up ${mib(r.csv.hwm)} MiB; ${mib(r.rssAtStart)} MiB right after start-up).`,
     '',
     `Verify: ${r.verify.runs.map((run) => `${run.checked.toLocaleString('en')} events in ${run.seconds.toFixed(2)} s (valid: ${run.valid})`).join('; ')}.`,
