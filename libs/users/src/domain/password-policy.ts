@@ -1,13 +1,27 @@
-import { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import * as common from '@zxcvbn-ts/language-common';
-import * as en from '@zxcvbn-ts/language-en';
+import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import { DomainError } from '@app/core';
 
-const estimator = new ZxcvbnFactory({
-  dictionary: { ...common.dictionary, ...en.dictionary },
-  graphs: common.adjacencyGraphs,
-  translations: en.translations,
-});
+let estimator: ZxcvbnFactory | undefined;
+
+/**
+ * The strength estimator with its dictionaries (~85 MB resident), built on the first password someone
+ * chooses rather than at start-up: most instances rarely see one, and idle memory matters on small hosts.
+ */
+function strengthEstimator(): ZxcvbnFactory {
+  if (!estimator) {
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const { ZxcvbnFactory: Factory } = require('@zxcvbn-ts/core') as typeof import('@zxcvbn-ts/core');
+    const common = require('@zxcvbn-ts/language-common') as typeof import('@zxcvbn-ts/language-common');
+    const en = require('@zxcvbn-ts/language-en') as typeof import('@zxcvbn-ts/language-en');
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    estimator = new Factory({
+      dictionary: { ...common.dictionary, ...en.dictionary },
+      graphs: common.adjacencyGraphs,
+      translations: en.translations,
+    });
+  }
+  return estimator;
+}
 
 export const MIN_PASSWORD_LENGTH = 12;
 /** bcrypt reads only the first 72 bytes; longer input would be cut without a word. */
@@ -37,7 +51,7 @@ export function assertAcceptablePassword(password: string, context: PasswordCont
     throw new DomainError('unprocessable', 'PASSWORD_TOO_WEAK', 'The password must not be the username or email.');
   }
   const userInputs = [context.username, context.email ?? '', context.displayName ?? '', ...(context.email?.split('@') ?? [])].filter(Boolean);
-  const result = estimator.check(password, userInputs);
+  const result = strengthEstimator().check(password, userInputs);
   if (result.score < MIN_SCORE) {
     // The estimator's sentences end with their own full stop.
     const hint = (result.feedback.warning || result.feedback.suggestions[0] || '').replace(/\.+$/, '');
