@@ -1,17 +1,26 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, WriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import request from 'supertest';
 
 export const ROOT = resolve(__dirname, '../../..');
-export const BUILT_MAIN = join(ROOT, 'dist/apps/api/src/main.js');
+/** The file `npm start` runs, read from its script, so that the suite fails when the two part ways. */
+export const BUILT_MAIN = join(ROOT, startEntry());
+
 export const LOG_DIR = join(ROOT, 'test-output/reliability');
 /** Generated per run, as production requires (placeholder-looking secrets are refused). */
 export const APP_SECRET = randomBytes(32).toString('base64url');
 export const ADMIN = { username: 'admin', password: 'Admin-password-for-reliability-42', email: 'admin@example.org' };
 export const BCRYPT_COST = 5;
+
+function startEntry(): string {
+  const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const entry = /\bnode (\S+\.js)$/.exec(scripts.start)?.[1];
+  if (!entry) throw new Error(`package.json's start script does not end with "node <file>.js": ${scripts.start}`);
+  return entry;
+}
 
 export async function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
