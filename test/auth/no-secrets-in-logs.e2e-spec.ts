@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { createUser, login, loginAdmin, SignedIn, startApp, TestApp, validIqama } from '../support/harness';
+import { createUser, eventually, login, loginAdmin, SignedIn, startApp, TestApp, validIqama } from '../support/harness';
 import { strongPassword } from './support';
 
 /**
@@ -97,4 +97,15 @@ it('logs no password, token or IQAMA number, whatever passes through sign-in, re
   expect(leaked).toEqual([]);
   // Tokens are never logged in part either (their signatures / secrets).
   for (const token of secrets.filter((s) => s.split('.').length === 3)) expect(log).not.toContain(token.split('.')[2]);
+});
+
+it('logs each request under the id it answered in X-Request-Id, so logs, responses and audit rows agree', async () => {
+  const sent = await t.http().get('/api/auth/me').set(admin.auth).set('X-Request-Id', 'log-trace-0001').expect(200);
+  const made = await t.http().get('/api/auth/me').set(admin.auth).expect(200);
+  const requestLine = (requestId: string) => async () =>
+    logged.join('').split('\n').filter(isLogRecord).map((line) => JSON.parse(line) as { req?: { id?: string; url?: string }; msg?: string })
+      .find((record) => record.msg === 'request completed' && record.req?.id === requestId);
+  expect(sent.headers['x-request-id']).toBe('log-trace-0001');
+  expect((await eventually(requestLine('log-trace-0001'), 5000, 'the log line of log-trace-0001')).req?.url).toBe('/api/auth/me');
+  expect((await eventually(requestLine(made.headers['x-request-id']), 5000, 'the log line of a generated id')).req?.url).toBe('/api/auth/me');
 });

@@ -7,7 +7,7 @@ import type { FastifyReply } from 'fastify';
 import type { Duplex } from 'node:stream';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { AppConfig, answerClientError, Clock, ConfigError, createValidationPipe, sendProblem, loadConfig, readEnvironment, registerRequestContext, sizeThreadPool } from '@app/core';
+import { AppConfig, answerClientError, Clock, ConfigError, createValidationPipe, sendProblem, loadConfig, readEnvironment, registerRequestContext, requestIdOf, sizeThreadPool } from '@app/core';
 import { DemoAccounts } from '@app/users';
 import { AppModule } from './app.module';
 import { serveAdminUi } from './ui-static';
@@ -31,6 +31,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
     routerOptions: { maxParamLength: 200 },
+    genReqId: requestIdOf,
     // JSON.parse makes `__proto__` a plain own key (no pollution); the validation pipe then refuses it, and
     // `constructor`/`prototype`, at any depth as a 400 naming the field, instead of Fastify's anonymous 400.
     onProtoPoisoning: 'ignore',

@@ -1,9 +1,19 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { RequestContext } from '../context/request-context';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 const JSON_MEDIA_TYPE = /^application\/json\s*(?:;|$)/i;
+
+/**
+ * Fastify's request id (its `genReqId`): the caller's X-Request-Id when it is well formed, else a new UUID.
+ * Being Fastify's own id, it is also the `req.id` of every log line, so logs, responses and audit rows agree.
+ */
+export function requestIdOf(request: IncomingMessage): string {
+  const incoming = request.headers['x-request-id'];
+  return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+}
 
 /** The client address: the socket's (IPv4 written plainly), or the first X-Forwarded-For hop behind a trusted proxy. */
 export function clientAddress(request: FastifyRequest, trustProxy: boolean): string | null {
@@ -30,8 +40,7 @@ function unsupportedMediaType(request: FastifyRequest): Error | null {
 /** Runs each request inside its own RequestContext, echoes its id as X-Request-Id, and refuses bodies that are not JSON. */
 export function registerRequestContext(fastify: FastifyInstance, trustProxy: boolean): void {
   fastify.addHook('onRequest', (request, reply, done) => {
-    const incoming = request.headers['x-request-id'];
-    const requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    const requestId = request.id;
     void reply.header('X-Request-Id', requestId);
     const refused = unsupportedMediaType(request);
     if (refused) {

@@ -22,7 +22,6 @@ export function loggingModule(level: string) {
     pinoHttp: {
       level,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-      genReqId: () => RequestContext.current()?.requestId ?? 'none',
       customProps: () => ({ actorId: RequestContext.current()?.actor?.id }),
       serializers: {
         req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url?.split('?')[0] }),
