@@ -49,9 +49,29 @@ export class JobQueue implements OnApplicationShutdown {
     return this.boss.send(name, data, { ...options, ...(db ? { db } : {}) });
   }
 
+  /**
+   * One job per handler call, `localConcurrency` at a time. A worker that got a job fetches the next one at
+   * once; only an empty fetch waits out the polling interval. pg-boss alone would wait after every job
+   * (its own burst modes need batches, or queue counts that are up to a minute old), which caps a backlog
+   * at about localConcurrency / pollingIntervalSeconds jobs a second.
+   */
   async work<T extends object>(name: string, options: WorkOptions, handler: (job: Job<T>) => Promise<void>): Promise<void> {
     await this.start();
-    await this.boss.work<T>(name, { ...options, batchSize: 1 }, async ([job]) => handler(job));
+    const { localConcurrency = 1, ...perWorker } = options;
+    // One pg-boss worker per slot: notifyWorker reaches a worker by the id its own work() call returns.
+    for (let slot = 0; slot < localConcurrency; slot++) await this.workEagerly(name, perWorker, handler);
+  }
+
+  private async workEagerly<T extends object>(name: string, options: WorkOptions, handler: (job: Job<T>) => Promise<void>): Promise<void> {
+    let workerId: string | undefined;
+    workerId = await this.boss.work<T>(name, { ...options, batchSize: 1 }, async ([job]) => {
+      try {
+        await handler(job);
+      } finally {
+        // Skips the delay before the next fetch; after the last job it costs one empty fetch.
+        if (workerId) this.boss.notifyWorker(workerId);
+      }
+    });
   }
 
   async schedule(name: string, cron: string): Promise<void> {
