@@ -14,6 +14,7 @@ import {
   PasswordResetEmailQueue,
 } from '../domain/password-reset-email.queue';
 import { composePasswordResetEmail } from '../email/password-reset-email.composer';
+import { MAIL_CONCURRENCY } from '../email/mailer.options';
 import { classifySmtpFailure } from '../email/smtp-failure';
 
 /** Thrown on purpose so that pg-boss retries the job with back-off; the only error a job lets escape. */
@@ -59,7 +60,7 @@ export class DeliverPasswordResetEmailWorker implements OnApplicationBootstrap, 
 
   async onApplicationBootstrap(): Promise<void> {
     await this.queue.ensure();
-    await this.jobs.work<PasswordResetEmailJob>(PASSWORD_RESET_EMAIL_QUEUE, { pollingIntervalSeconds: 1, localConcurrency: 2 }, (job) =>
+    await this.jobs.work<PasswordResetEmailJob>(PASSWORD_RESET_EMAIL_QUEUE, { pollingIntervalSeconds: 1, localConcurrency: MAIL_CONCURRENCY }, (job) =>
       this.guarded(job.data.resetId, () => this.deliver(job.data.resetId)),
     );
     await this.jobs.work<PasswordResetEmailJob>(PASSWORD_RESET_EMAIL_DEAD_LETTER_QUEUE, { pollingIntervalSeconds: 10 }, (job) =>
