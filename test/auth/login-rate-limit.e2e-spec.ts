@@ -72,6 +72,21 @@ describe('failed sign-ins per account', () => {
     expect(reset.status).toBe(201);
     expect((await signIn('198.51.100.50', user.username, reset.body.password)).status).toBe(200);
   });
+
+  it('lets the owner lift the lock by refreshing a session they already hold: guesses by others cannot keep them out', async () => {
+    const { user, password } = await activeUser(t, admin, { username: 'locked.but.signed.in' });
+    const device = await signIn('198.51.100.60', user.username, password);
+    expect(device.status).toBe(200);
+    for (let attempt = 1; attempt <= 5; attempt++) await signIn('198.51.100.61', user.username, `wrong-${attempt}`);
+    expectLimited(await signIn('198.51.100.60', user.username, password));
+    const refreshed = await t.http().post('/api/auth/refresh').send({ refreshToken: device.body.refreshToken });
+    expect(refreshed.status).toBe(200);
+    expect((await signIn('198.51.100.62', user.username, password)).status).toBe(200);
+    // A refresh token that does not work (here: the rotated one, which also ends that session) lifts nothing.
+    for (let attempt = 1; attempt <= 5; attempt++) await signIn('198.51.100.61', user.username, `wrong-again-${attempt}`);
+    expectProblem(await t.http().post('/api/auth/refresh').send({ refreshToken: device.body.refreshToken }), 401, 'UNAUTHENTICATED');
+    expectLimited(await signIn('198.51.100.60', user.username, password));
+  });
 });
 
 describe('failed sign-ins per address', () => {

@@ -38,8 +38,11 @@ export class LoginThrottle {
     return { succeeded: () => this.limiter.release(hitIds) };
   }
 
-  /** An admin reset clears the account's lock, in the reset's own transaction. */
-  clearAccount(accountId: string, em: EntityManager): Promise<void> {
+  /**
+   * Clears the account's lock: an admin reset does it in its own transaction, and so does the owner signing
+   * in again from a session they already hold (a refresh), so that guesses by others cannot keep them out.
+   */
+  clearAccount(accountId: string, em?: EntityManager): Promise<void> {
     return this.limiter.clear(LoginThrottle.accountKey(accountId), em);
   }
 }

@@ -8,6 +8,7 @@ import { LocalAuthGuard } from '../guards/local-auth.guard';
 import { LoginDto, RefreshDto } from './login.dto';
 import { AuthSessionView } from './auth-session.view';
 import { SessionIssuer } from './session-issuer';
+import { LoginThrottle } from '../login-throttle/login-throttle';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -16,6 +17,7 @@ export class AuthController {
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
     private readonly issuer: SessionIssuer,
+    private readonly throttle: LoginThrottle,
   ) {}
 
   @Public()
@@ -34,12 +36,13 @@ export class AuthController {
   @Public()
   @Post('refresh')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Trade a refresh token for a new pair', description: 'The old refresh token stops working; presenting it again revokes the whole session. 401 UNAUTHENTICATED otherwise.' })
+  @ApiOperation({ summary: 'Trade a refresh token for a new pair', description: 'The old refresh token stops working; presenting it again revokes the whole session. 401 UNAUTHENTICATED otherwise. A successful refresh is the owner signing in from a session they already hold: it clears the account\'s sign-in lock (failed sign-ins by others cannot keep them out). It is not subject to that lock.' })
   @ApiOkResponse({ type: AuthSessionView })
   async refresh(@Body() body: RefreshDto): Promise<AuthSessionView> {
     const rotated = await this.commands.execute(new RotateRefreshTokenCommand(body.refreshToken));
     const user = await this.queries.execute(new GetUserAuthStateQuery(rotated.userId));
     if (!user) throw unauthenticated();
+    await this.throttle.clearAccount(user.id);
     return this.issuer.issue(user, rotated.sessionId, rotated.refreshToken);
   }
 }
