@@ -4,6 +4,7 @@ import { Migration20261203000001CoreOutbox } from './Migration20261203000001Core
 import { Migration20261203000002Users } from './Migration20261203000002Users';
 import { Migration20261203000005Sessions } from './Migration20261203000005Sessions';
 import { Migration20261203000006CredentialsVersion } from './Migration20261203000006CredentialsVersion';
+import { Migration20261203000007UserSearchFastupdate } from './Migration20261203000007UserSearchFastupdate';
 import { Migration20261203000003Notifications } from './Migration20261203000003Notifications';
 import { Migration20261203000004Audit } from './Migration20261203000004Audit';
 
@@ -15,4 +16,5 @@ export const MIGRATIONS: Constructor<Migration>[] = [
   Migration20261203000003Notifications,
   Migration20261203000004Audit,
   Migration20261203000006CredentialsVersion,
+  Migration20261203000007UserSearchFastupdate,
 ];
