@@ -407,4 +407,13 @@ describe('reset settings from the environment', () => {
     c.clock.advanceSeconds(retryAfter);
     expect((await postReset(c, cAdmin, user.id, {})).status).toBe(201);
   });
+
+  it('counts simultaneous resets by one admin atomically: of eight at once, exactly three go through', async () => {
+    const users = await Promise.all(Array.from({ length: 8 }, () => createUser(c, cAdmin)));
+    c.clock.advanceSeconds(61); // a window of its own
+    const responses = await Promise.all(users.map((user) => postReset(c, cAdmin, user.id, {})));
+    expect(responses.map((r) => r.status).sort()).toEqual([201, 201, 201, 429, 429, 429, 429, 429]);
+    const resetCounts = await Promise.all(users.map(async (user) => (await listResets(c, cAdmin, user.id)).length));
+    expect(resetCounts.reduce((a, b) => a + b, 0)).toBe(3);
+  });
 });

@@ -26,30 +26,34 @@ export class RateLimiter {
 
   async state(limit: RateLimit, em: EntityManager = this.orm.em.fork()): Promise<RateLimitState> {
     const now = this.clock.now();
-    const since = new Date(now.getTime() - limit.windowSeconds * 1000);
-    const [row] = await em.execute<{ hits: number; oldest: Date | null }[]>(
+    const [row] = await em.execute<WindowCount[]>(
       `select count(*)::int as hits, min(at) as oldest
          from (select at from rate_limit_hit where key = ? and at > ? order by at desc limit ?) recent`,
-      [limit.key, since, limit.limit],
+      [limit.key, windowStart(limit, now), limit.limit],
     );
-    if (row.hits < limit.limit || !row.oldest) return { limited: false, retryAfterSeconds: 0 };
-    const reopensAt = new Date(row.oldest).getTime() + limit.windowSeconds * 1000;
-    return { limited: true, retryAfterSeconds: Math.max(1, Math.ceil((reopensAt - now.getTime()) / 1000)) };
-  }
-
-  async hit(key: string, em: EntityManager = this.orm.em.fork()): Promise<void> {
-    await em.execute('insert into rate_limit_hit (key, at) values (?, ?)', [key, this.clock.now()]);
+    return stateOf(limit, row, now);
   }
 
   /**
    * Counts one hit unless the limit is reached, atomically across instances (the key is locked for the
-   * rest of the transaction). Use inside the transaction of the work being limited.
+   * rest of the transaction). Use inside the transaction of the work being limited. Two round trips: the
+   * lock must be its own statement, so that the count's snapshot is taken after it and sees every hit
+   * committed by whoever held it before; the count and the conditional insert are one.
    */
   async consume(limit: RateLimit, em: EntityManager): Promise<RateLimitState> {
     await em.execute('select pg_advisory_xact_lock(hashtextextended(?, 7))', [limit.key]);
-    const state = await this.state(limit, em);
-    if (!state.limited) await this.hit(limit.key, em);
-    return state;
+    const now = this.clock.now();
+    const [row] = await em.execute<WindowCount[]>(
+      `with counted as (
+         select count(*)::int as hits, min(at) as oldest
+           from (select at from rate_limit_hit where key = ? and at > ? order by at desc limit ?) recent
+       ), counted_hit as (
+         insert into rate_limit_hit (key, at) select ?, ? from counted where hits < ?
+       )
+       select hits, oldest from counted`,
+      [limit.key, windowStart(limit, now), limit.limit, limit.key, now, limit.limit],
+    );
+    return stateOf(limit, row, now);
   }
 
   /**
@@ -86,4 +90,20 @@ export class RateLimiter {
   async prune(em: EntityManager = this.orm.em.fork()): Promise<void> {
     await em.execute(`delete from rate_limit_hit where at < ?`, [new Date(this.clock.now().getTime() - 86400_000)]);
   }
+}
+
+interface WindowCount {
+  hits: number;
+  oldest: Date | null;
+}
+
+function windowStart(limit: RateLimit, now: Date): Date {
+  return new Date(now.getTime() - limit.windowSeconds * 1000);
+}
+
+/** Limited when the window already holds `limit` hits; it reopens when the oldest of them leaves the window. */
+function stateOf(limit: RateLimit, { hits, oldest }: WindowCount, now: Date): RateLimitState {
+  if (hits < limit.limit || !oldest) return { limited: false, retryAfterSeconds: 0 };
+  const reopensAt = new Date(oldest).getTime() + limit.windowSeconds * 1000;
+  return { limited: true, retryAfterSeconds: Math.max(1, Math.ceil((reopensAt - now.getTime()) / 1000)) };
 }
