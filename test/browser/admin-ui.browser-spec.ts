@@ -363,8 +363,11 @@ describeInBrowser('Admin UI in Chromium', () => {
     const page = await adminPage();
     await page.getByTestId('nav-audit').click();
     await page.getByTestId('audit-page').waitFor();
+    await page.getByTestId('audit-row').first().waitFor();
     await page.getByTestId('audit-target').fill(customer.id);
     await page.getByTestId('audit-apply').click();
+    // The unfiltered rows stay on screen until the filtered page has loaded: wait for them to go.
+    await page.locator('[data-testid="audit-row"]', { hasNotText: customer.username }).first().waitFor({ state: 'detached' });
     const row = page.locator('[data-testid="audit-row"][data-action="password_reset.performed"]');
     await row.waitFor();
     expect(await row.textContent()).toContain(customer.username);
