@@ -26,11 +26,7 @@ export class RateLimiter {
 
   async state(limit: RateLimit, em: EntityManager = this.orm.em.fork()): Promise<RateLimitState> {
     const now = this.clock.now();
-    const [row] = await em.execute<WindowCount[]>(
-      `select count(*)::int as hits, min(at) as oldest
-         from (select at from rate_limit_hit where key = ? and at > ? order by at desc limit ?) recent`,
-      [limit.key, windowStart(limit, now), limit.limit],
-    );
+    const [row] = await em.execute<WindowCount[]>(WINDOW_COUNT, windowCountParams(limit, now));
     return stateOf(limit, row, now);
   }
 
@@ -41,17 +37,13 @@ export class RateLimiter {
    * committed by whoever held it before; the count and the conditional insert are one.
    */
   async consume(limit: RateLimit, em: EntityManager): Promise<RateLimitState> {
-    await em.execute('select pg_advisory_xact_lock(hashtextextended(?, 7))', [limit.key]);
+    await lockKey(em, limit.key);
     const now = this.clock.now();
     const [row] = await em.execute<WindowCount[]>(
-      `with counted as (
-         select count(*)::int as hits, min(at) as oldest
-           from (select at from rate_limit_hit where key = ? and at > ? order by at desc limit ?) recent
-       ), counted_hit as (
-         insert into rate_limit_hit (key, at) select ?, ? from counted where hits < ?
-       )
+      `with counted as (${WINDOW_COUNT}),
+            counted_hit as (insert into rate_limit_hit (key, at) select ?, ? from counted where hits < ?)
        select hits, oldest from counted`,
-      [limit.key, windowStart(limit, now), limit.limit, limit.key, now, limit.limit],
+      [...windowCountParams(limit, now), limit.key, now, limit.limit],
     );
     return stateOf(limit, row, now);
   }
@@ -65,7 +57,7 @@ export class RateLimiter {
       const hitIds: string[] = [];
       let worst: RateLimitState = { limited: false, retryAfterSeconds: 0 };
       for (const limit of [...limits].sort((a, b) => a.key.localeCompare(b.key))) {
-        await em.execute('select pg_advisory_xact_lock(hashtextextended(?, 7))', [limit.key]);
+        await lockKey(em, limit.key);
         const state = await this.state(limit, em);
         if (state.limited && state.retryAfterSeconds > worst.retryAfterSeconds) worst = state;
       }
@@ -97,8 +89,17 @@ interface WindowCount {
   oldest: Date | null;
 }
 
-function windowStart(limit: RateLimit, now: Date): Date {
-  return new Date(now.getTime() - limit.windowSeconds * 1000);
+/** Serialises the transactions that count against one key, across instances, until each commits. */
+async function lockKey(em: EntityManager, key: string): Promise<void> {
+  await em.execute('select pg_advisory_xact_lock(hashtextextended(?, 7))', [key]);
+}
+
+/** The hits in a key's window, at most `limit` of them (enough to judge it), and the oldest of those. */
+const WINDOW_COUNT = `select count(*)::int as hits, min(at) as oldest
+  from (select at from rate_limit_hit where key = ? and at > ? order by at desc limit ?) recent`;
+
+function windowCountParams(limit: RateLimit, now: Date): unknown[] {
+  return [limit.key, new Date(now.getTime() - limit.windowSeconds * 1000), limit.limit];
 }
 
 /** Limited when the window already holds `limit` hits; it reopens when the oldest of them leaves the window. */
